@@ -64,7 +64,7 @@ class RunSummary:
 
     routine_id: str
     muscle: str
-    side: str
+    side: str | None
     started_at: datetime
     duration_seconds: float
     gone: bool
@@ -81,12 +81,12 @@ class RoutineRun:
         self,
         routine: Routine,
         *,
-        side: str = "both",
+        side: str | None = None,
         clock: Clock = time.monotonic,
         wall_clock: WallClock = local_now,
         escalate_after: float = ESCALATE_AFTER_SECONDS,
     ) -> None:
-        if side not in SIDES:
+        if side is not None and side not in SIDES:
             raise ValueError(f"side must be one of {', '.join(SIDES)}, got {side!r}")
         self.routine = routine
         self.side = side

@@ -1,0 +1,1 @@
+"""The screens of cramp_coach: a thin Textual face over the core."""

@@ -1,0 +1,37 @@
+"""What the app is built from: data folder, guidance library, clocks and preferences.
+
+Tests build one of these around a temporary folder and a fake clock and hand it to the app factory.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cramp_coach.core.content import Library, load_library
+from cramp_coach.core.paths import data_dir
+from cramp_coach.core.routine import Clock, WallClock, local_now
+
+
+@dataclass
+class Services:
+    """Everything a screen may use, in one place."""
+
+    home: Path
+    library: Library
+    clock: Clock = time.monotonic
+    wall_clock: WallClock = local_now
+    bell: bool = True
+    extra_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems worth showing the user: left-out routines, unreadable settings."""
+        return self.library.warnings + self.extra_warnings
+
+
+def default_services(home: Path | None = None, *, bell: bool = True) -> Services:
+    """Services for a real session: the user's data folder and the real clocks."""
+    home = home if home is not None else data_dir()
+    return Services(home=home, library=load_library(home), bell=bell)
