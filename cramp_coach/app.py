@@ -8,9 +8,16 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from cramp_coach.screens.home import HomeScreen
+from textual.screen import Screen
+
 from cramp_coach.screens.relief import ReliefScreen
 from cramp_coach.services import Services, default_services
+
+
+def _home_screen() -> Screen:
+    from cramp_coach.screens.home import HomeScreen  # built only when the person goes home
+
+    return HomeScreen()
 
 
 @dataclass(frozen=True)
@@ -26,26 +33,35 @@ class CrampCoachApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cramp coach"
-    MODES = {"home": HomeScreen}
+    MODES = {"home": _home_screen}
     DEFAULT_MODE = "home"
     BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, priority=True)]
 
     def __init__(self, services: Services, relief: ReliefRequest | None = None) -> None:
+        if relief is not None:
+            # Straight into the routine: the relief screen is the first screen, and home is built
+            # only when the person goes there, so the countdown appears as fast as possible.
+            self.DEFAULT_MODE = "relief"
         super().__init__()
         self.services = services
-        self._relief_request = relief
+        if relief is not None:
+            self.add_mode("relief", lambda: ReliefScreen(muscle=relief.muscle, side=relief.side))
         self.last_run = None  # the most recent finished relief run (RunSummary), for the diary
 
     def on_mount(self) -> None:
         for warning in self.services.warnings:
             self.notify(warning, title="Left out", severity="warning", timeout=12)
-        if self._relief_request is not None:
-            request, self._relief_request = self._relief_request, None
-            self.start_relief(request.muscle, request.side)
 
     def start_relief(self, muscle: str = "calf", side: str | None = None) -> None:
         """Open the guided relief routine for ``muscle``."""
         self.push_screen(ReliefScreen(muscle=muscle, side=side))
+
+    def close_relief(self, screen: ReliefScreen) -> None:
+        """Leave a finished relief screen: back to where it was opened from, or home."""
+        if self.current_mode == "relief":
+            self.switch_mode("home")
+        else:
+            screen.dismiss()
 
     def save_relief(self, request) -> None:
         """Keep a finished relief run the person chose to save."""

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from rich.table import Table
+from rich.text import Text
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
 from cramp_coach.core.routine import Escalated, Phase, RoutineRun, StepChanged
-from cramp_coach.screens.summary import SIDE_KEYS, SaveRequest, SummaryScreen
 from cramp_coach.widgets.countdown import Countdown, clock_text
+
+SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
 
 TICK_SECONDS = 0.2
 CUE_SECONDS = 3.0
@@ -29,7 +32,7 @@ class ReliefScreen(Screen[None]):
     """Guides a person through a relief routine for a cramp happening now."""
 
     CSS_PATH = "relief.tcss"
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("space", "toggle_pause", "pause"),
         Binding("n,right", "next_step", "next"),
@@ -50,18 +53,13 @@ class ReliefScreen(Screen[None]):
         self._total_text = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="relief-body"):
-            with Horizontal(id="relief-head"):
-                yield Label("", id="relief-title")
-                yield Label("", id="relief-total")
-            yield Label("", id="relief-progress")
-            with Vertical(id="step-panel"):
-                yield Label("", id="step-title")
-                yield Countdown(id="countdown")
-                yield Static("", id="instruction")
-                yield Static("", id="tip")
-            yield Label("", id="next-step")
-            yield Static("", id="escalation")
+        yield Static("", id="relief-head")
+        with Vertical(id="step-panel"):
+            yield Label("", id="step-title")
+            yield Countdown(id="countdown")
+            yield Static("", id="instruction")
+            yield Static("", id="tip")
+        yield Label("", id="next-step")
         yield Static("", id="choices")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -86,10 +84,7 @@ class ReliefScreen(Screen[None]):
         self.query_one("#step-title", Label).update(step.title)
         self.query_one("#instruction", Static).update(step.instruction)
         self.query_one("#tip", Static).update(step.tip)
-        count = len(run.routine.steps)
-        dots = " ".join("●" if i <= run.index else "○" for i in range(count))
-        again = f"   round {run.round}" if run.round > 1 else ""
-        self.query_one("#relief-progress", Label).update(f"Step {run.index + 1} of {count}  {dots}{again}")
+        self._show_head()
         self.query_one("#next-step", Label).update(f"Next: {run.next_step.title}")
         self._show_choices()
 
@@ -102,8 +97,22 @@ class ReliefScreen(Screen[None]):
         self.query_one("#choices", Static).update(
             f"Muscle: {muscle_choices()}\nLeg ({side}): {leg}   [b]m[/b] bell {bell}"
         )
+        self._show_head()
+
+    def _show_head(self) -> None:
+        """Routine and leg, the cramp's time so far, and where in the routine we are."""
+        run = self.run
+        assert run is not None
         leg_text = f" · {run.side} leg" if run.side and run.side != "both" else (" · both legs" if run.side else "")
-        self.query_one("#relief-title", Label).update(f"{run.routine.title}{leg_text}")
+        count = len(run.routine.steps)
+        dots = " ".join("●" if i <= run.index else "○" for i in range(count))
+        again = f"   round {run.round}" if run.round > 1 else ""
+        head = Table.grid(expand=True)
+        head.add_column(ratio=1)
+        head.add_column(justify="right", style="dim")
+        head.add_row(Text(f"{run.routine.title}{leg_text}", style="bold"), self._total_text)
+        head.add_row(Text(f"Step {run.index + 1} of {count}  {dots}{again}", style="dim"), "", end_section=True)
+        self.query_one("#relief-head", Static).update(head)
 
     def _refresh_time(self) -> None:
         run = self.run
@@ -120,7 +129,7 @@ class ReliefScreen(Screen[None]):
         total = f"Cramp so far {clock_text(run.total_elapsed(now))}"
         if total != self._total_text:
             self._total_text = total
-            self.query_one("#relief-total", Label).update(total)
+            self._show_head()
         self.set_class(paused, "paused")
 
     def _cue_step_change(self) -> None:
@@ -142,9 +151,10 @@ class ReliefScreen(Screen[None]):
         advice = self.app.services.library.guidance.get("escalation")
         if advice is None:
             return
-        panel = self.query_one("#escalation", Static)
-        panel.update(f"[b]{advice.title}[/b]\n{advice.text}\n[dim]Source: {advice.source.title}[/dim]")
-        panel.add_class("shown")
+        panel = Static(
+            f"[b]{advice.title}[/b]\n{advice.text}\n[dim]Source: {advice.source.title}[/dim]", id="escalation"
+        )
+        self.mount(panel, after="#next-step")
         self.app.ring_bell()
 
     def _tick(self) -> None:
@@ -204,6 +214,8 @@ class ReliefScreen(Screen[None]):
         self._finish(gone=False)
 
     def _finish(self, gone: bool) -> None:
+        from cramp_coach.screens.summary import SaveRequest, SummaryScreen  # only needed at the end
+
         assert self.run is not None
         summary = self.run.finish(gone=gone)
         self.app.last_run = summary
@@ -212,6 +224,6 @@ class ReliefScreen(Screen[None]):
         def closed(request: SaveRequest | None) -> None:
             if request is not None:
                 self.app.save_relief(request)
-            self.dismiss()
+            self.app.close_relief(self)
 
         self.app.push_screen(SummaryScreen(summary, self.run.routine, aftercare), closed)

@@ -12,10 +12,10 @@ from textual.widgets import Button, Input, Label, Static
 
 from cramp_coach.core.content import Advice, Routine
 from cramp_coach.core.routine import SIDES, RunSummary
+from cramp_coach.screens.relief import SIDE_KEYS
 from cramp_coach.widgets.countdown import clock_text
 
 INTENSITY_KEYS = {str(n): n for n in range(1, 10)} | {"0": 10}
-SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,11 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
     BINDINGS = [
         Binding("enter", "save", "save to diary", priority=True),
         Binding("escape", "discard", "don't save"),
+        Binding("n", "note", "add a note"),
         *[Binding(key, f"intensity({value})", f"intensity {value}", show=False) for key, value in INTENSITY_KEYS.items()],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
     ]
-    AUTO_FOCUS = None
+    AUTO_FOCUS = "#save"
 
     def __init__(self, summary: RunSummary, routine: Routine, aftercare: Advice | None = None) -> None:
         super().__init__()
@@ -62,7 +63,7 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
             yield Label(describe_run(self.summary, self.routine), id="summary-text")
             yield Static(self._step_times(), id="summary-steps")
             yield Static("", id="summary-fields")
-            yield Input(placeholder="A note (optional): tab here, type, enter saves", id="summary-note")
+            yield Input(placeholder="A note (optional): press n, type, enter saves", id="summary-note")
             if self.aftercare is not None:
                 yield Static(self.aftercare.text, id="summary-aftercare")
             with Horizontal(id="summary-buttons"):
@@ -104,6 +105,10 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
             self.side = side
             self._show_fields()
 
+    def action_note(self) -> None:
+        """Move to the note field."""
+        self.query_one("#summary-note", Input).focus()
+
     def action_save(self) -> None:
         """Keep this cramp in the diary."""
         note = self.query_one("#summary-note", Input).value.strip()
@@ -115,6 +120,6 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the note has focus, letters and digits are typing, not shortcuts.
-        if action in ("intensity", "side") and isinstance(self.focused, Input):
+        if action in ("intensity", "side", "note") and isinstance(self.focused, Input):
             return False
         return True

@@ -6,7 +6,16 @@ import math
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits, Label, ProgressBar
+from textual.widgets import Digits, Label
+
+
+BAR_WIDTH = 40
+
+
+def bar_text(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A plain text bar: ``fraction`` of ``width`` cells filled."""
+    filled = max(0, min(width, round(fraction * width)))
+    return "━" * filled + "╌" * (width - filled)
 
 
 def clock_text(seconds: float) -> str:
@@ -16,13 +25,12 @@ def clock_text(seconds: float) -> str:
 
 
 class Countdown(Vertical):
-    """Remaining time in big digits, a bar for the step, and a short caption."""
+    """Remaining time in big digits, then a bar for the step and a short caption beneath."""
 
     _caption = ""
 
     def compose(self) -> ComposeResult:
         yield Digits("0:00", id="countdown-digits")
-        yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="countdown-bar")
         yield Label("", id="countdown-caption")
 
     def show(self, remaining: float, length: float, caption: str) -> None:
@@ -31,10 +39,8 @@ class Countdown(Vertical):
         digits = self.query_one(Digits)
         if digits.value != text:
             digits.update(text)
-        bar = self.query_one(ProgressBar)
-        done = 0 if length <= 0 else round(100 * (length - remaining) / length)
-        if bar.progress != done:
-            bar.update(total=100, progress=done)
-        if caption != self._caption:
-            self._caption = caption
-            self.query_one("#countdown-caption", Label).update(caption)
+        bar = bar_text(0.0 if length <= 0 else (length - remaining) / length)
+        text = f"[$primary]{bar}[/]\n{caption}"
+        if text != self._caption:
+            self._caption = text
+            self.query_one("#countdown-caption", Label).update(text)

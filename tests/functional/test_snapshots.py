@@ -1,0 +1,40 @@
+"""Snapshots of the key screens (textual pinned exactly, so these are stable)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cramp_coach.app import ReliefRequest
+from tests.conftest import FakeClock
+from tests.helpers import app_with_clock
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_relief_screen(snap_compare, hermetic_home, size):
+    clock = FakeClock()
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(side="left"))
+
+    async def eleven_seconds_in(pilot):
+        await pilot.pause()
+        clock.advance(11)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=eleven_seconds_in)
+
+
+def test_home_screen(snap_compare, hermetic_home):
+    app = app_with_clock(hermetic_home, FakeClock())
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_relief_summary(snap_compare, hermetic_home):
+    clock = FakeClock()
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(side="right"))
+
+    async def gone_after_forty_seconds(pilot):
+        await pilot.pause()
+        clock.advance(40)
+        await pilot.pause(0.3)
+        await pilot.press("enter", "6")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=gone_after_forty_seconds)

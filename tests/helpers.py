@@ -1,0 +1,33 @@
+"""Helpers for building the app around a temporary folder and a fake clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+import os
+from pathlib import Path
+
+from cramp_coach.app import CrampCoachApp, ReliefRequest, make_app
+from cramp_coach.core.content import load_library
+from cramp_coach.services import Services
+
+FIXED_WALL = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a widget on the current screen shows."""
+    from rich.console import Console
+
+    widget = app.screen.query_one(selector)
+    content = getattr(widget, "content", None)
+    if content is None or isinstance(content, str):
+        return str(widget.render())
+    console = Console(width=max(20, widget.size.width or 80), record=True, file=open(os.devnull, "w"))
+    console.print(content)
+    return console.export_text()
+
+
+def app_with_clock(home: Path, clock, relief: ReliefRequest | None = None, bell: bool = True) -> CrampCoachApp:
+    """An app on ``home`` whose timers read ``clock`` (a FakeClock)."""
+    home.mkdir(parents=True, exist_ok=True)
+    services = Services(home=home, library=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
+    return make_app(services=services, relief=relief)

@@ -1,0 +1,17 @@
+"""README's two commands stay true: CI runs exactly the test command README gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_COMMAND = 'python3 -m pip install -e ".[test]" && python3 -m pytest'
+RUN_COMMAND = "python3 -m pip install . && cramp-coach"
+
+
+def test_readme_gives_both_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert TEST_COMMAND in readme
+    assert RUN_COMMAND in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert TEST_COMMAND in ci.splitlines()
