@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
-
 from textual.screen import Screen
 
+from cramp_coach.core.storage import CorruptFileError, StorageError
 from cramp_coach.screens.relief import ReliefScreen
 from cramp_coach.services import Services, default_services
 
@@ -18,6 +20,12 @@ def _home_screen() -> Screen:
     from cramp_coach.screens.home import HomeScreen  # built only when the person goes home
 
     return HomeScreen()
+
+
+def _diary_screen() -> Screen:
+    from cramp_coach.screens.diary import DiaryScreen
+
+    return DiaryScreen()
 
 
 @dataclass(frozen=True)
@@ -33,15 +41,21 @@ class CrampCoachApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cramp coach"
-    MODES = {"home": _home_screen}
+    MODES = {"home": _home_screen, "diary": _diary_screen}
     DEFAULT_MODE = "home"
-    BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
+        Binding("f1", "switch_mode('home')", "home", show=False),
+        Binding("f2", "switch_mode('diary')", "diary", show=False),
+    ]
 
-    def __init__(self, services: Services, relief: ReliefRequest | None = None) -> None:
+    def __init__(self, services: Services, relief: ReliefRequest | None = None, start_mode: str | None = None) -> None:
         if relief is not None:
             # Straight into the routine: the relief screen is the first screen, and home is built
             # only when the person goes there, so the countdown appears as fast as possible.
             self.DEFAULT_MODE = "relief"
+        elif start_mode is not None:
+            self.DEFAULT_MODE = start_mode
         super().__init__()
         self.services = services
         if relief is not None:
@@ -64,9 +78,32 @@ class CrampCoachApp(App[None]):
             screen.dismiss()
 
     def save_relief(self, request) -> None:
-        """Keep a finished relief run the person chose to save."""
+        """Save a finished relief run the person chose to keep, off the event loop."""
         self.last_run = request.summary
-        self.notify("Kept for the diary", timeout=3)
+        cramp = request.summary.to_cramp(side=request.side, intensity=request.intensity, note=request.note)
+        self._save_cramp(cramp)
+
+    @work(thread=True, exclusive=False, group="diary-writes")
+    def _save_cramp(self, cramp) -> None:
+        try:
+            self.services.diary().add_cramp(cramp)
+        except StorageError as error:
+            self.call_from_thread(self.diary_problem, error, lambda: self._save_cramp(cramp))
+            return
+        self.call_from_thread(self.notify, "Saved to your diary", timeout=4)
+
+    def diary_problem(self, error: StorageError, retry: Callable[[], object] | None = None) -> None:
+        """Say what is wrong with the diary file; offer to move an unreadable one aside, then retry."""
+        if isinstance(error, CorruptFileError):
+            from cramp_coach.screens.dialogs import MoveAsideScreen
+
+            def moved(done: bool | None) -> None:
+                if done and retry is not None:
+                    retry()
+
+            self.push_screen(MoveAsideScreen(error), moved)
+        else:
+            self.notify(str(error), title="Diary problem", severity="error", timeout=15)
 
     def ring_bell(self) -> None:
         """A terminal bell, unless the user turned it off."""
@@ -80,6 +117,7 @@ def make_app(
     services: Services | None = None,
     relief: ReliefRequest | None = None,
     bell: bool = True,
+    start_mode: str | None = None,
 ) -> CrampCoachApp:
     """Build the app around a data folder (or ready-made services, as tests do)."""
-    return CrampCoachApp(services or default_services(home, bell=bell), relief=relief)
+    return CrampCoachApp(services or default_services(home, bell=bell), relief=relief, start_mode=start_mode)

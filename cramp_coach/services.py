@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cramp_coach.core.content import Library, load_library
+from cramp_coach.core.diary import Diary
+from cramp_coach.core.models import ON_ITS_OWN
 from cramp_coach.core.paths import data_dir
 from cramp_coach.core.routine import Clock, WallClock, local_now
 
@@ -24,6 +26,25 @@ class Services:
     wall_clock: WallClock = local_now
     bell: bool = True
     extra_warnings: list[str] = field(default_factory=list)
+    _diary: Diary | None = None
+
+    def diary(self) -> Diary:
+        """The diary in the data folder (opened on first use; cheap: it reads nothing yet)."""
+        if self._diary is None:
+            self._diary = Diary(self.home)
+        return self._diary
+
+    def step_title(self, step_id: str | None) -> str:
+        """A relief step's title, for showing what ended a cramp."""
+        if not step_id:
+            return ""
+        if step_id == ON_ITS_OWN:
+            return "on its own"
+        for routine in self.library.routines.values():
+            for step in routine.steps:
+                if step.id == step_id:
+                    return step.title
+        return step_id
 
     @property
     def warnings(self) -> list[str]:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cramp_coach.core.models import RELIEF_MUSCLES
 from cramp_coach.core.paths import assets_dir, user_routines_dir
 
-MUSCLES = ("calf", "foot", "hamstring", "quadriceps")
+MUSCLES = RELIEF_MUSCLES
 MUSCLE_NAMES = {
     "calf": "calf",
     "foot": "sole of the foot",

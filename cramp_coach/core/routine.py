@@ -15,13 +15,14 @@ from datetime import datetime
 from enum import Enum
 
 from cramp_coach.core.content import Routine, Step
+from cramp_coach.core.models import LEGS, Cramp, cramp_from_dict
 
 Clock = Callable[[], float]
 WallClock = Callable[[], datetime]
 
 ESCALATE_AFTER_SECONDS = 600.0
 ADD_TIME_SECONDS = 15
-SIDES = ("left", "right", "both")
+SIDES = LEGS
 
 
 def local_now() -> datetime:
@@ -72,6 +73,21 @@ class RunSummary:
     step_seconds: dict[str, float] = field(default_factory=dict)
     escalated: bool = False
     rounds: int = 1
+
+    def to_cramp(self, side: str | None = None, intensity: int | None = None, note: str = "") -> Cramp:
+        """The diary entry for this run, through the diary's validation."""
+        return cramp_from_dict(
+            {
+                "started_at": self.started_at,
+                "muscle": self.muscle,
+                "leg": side if side is not None else self.side,
+                "intensity": intensity,
+                "duration_s": round(self.duration_seconds),
+                "ended_by": self.ended_by,
+                "routine": self.routine_id,
+                "note": note,
+            }
+        )
 
 
 class RoutineRun:

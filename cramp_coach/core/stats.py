@@ -1,0 +1,157 @@
+"""Statistics over the diary: counts per week and month, averages, what ended cramps, advice points.
+
+Pure functions of lists of :class:`Cramp`; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cramp_coach.core.models import Cramp
+
+SEE_CLINICIAN_PER_MONTH = 5
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_key(day: date) -> str:
+    """``YYYY-MM`` for ``day``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months_between(first: date, last: date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def cramps_per_month(cramps: Sequence[Cramp]) -> list[tuple[str, int]]:
+    """Cramps in each month (by night), every month from the first to the last, zeros included."""
+    if not cramps:
+        return []
+    counts = Counter(month_key(c.night) for c in cramps)
+    nights = [c.night for c in cramps]
+    return [(month, counts.get(month, 0)) for month in _months_between(min(nights), max(nights))]
+
+
+def cramps_per_week(cramps: Sequence[Cramp]) -> list[tuple[date, int]]:
+    """Cramps in each week (Monday first, by night), every week from the first to the last."""
+    if not cramps:
+        return []
+    counts = Counter(week_start(c.night) for c in cramps)
+    first, last = min(counts), max(counts)
+    weeks, current = [], first
+    while current <= last:
+        weeks.append((current, counts.get(current, 0)))
+        current += timedelta(days=7)
+    return weeks
+
+
+def _mean(values: Iterable[float | int | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def _top(values: Iterable[str | None]) -> tuple[str, int] | None:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return None
+    # most common first; ties broken by name so the answer is stable
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+@dataclass(frozen=True)
+class DiaryStats:
+    """Everything the stats screen, ``cramp-coach stats`` and the report show."""
+
+    total: int
+    first_night: date | None
+    last_night: date | None
+    per_month: list[tuple[str, int]]
+    per_week: list[tuple[date, int]]
+    mean_intensity: float | None
+    mean_duration_s: float | None
+    top_muscle: tuple[str, int] | None
+    top_leg: tuple[str, int] | None
+    top_ended_by: tuple[str, int] | None
+    ended_by: list[tuple[str, int]]
+    tags: list[tuple[str, int]]
+    busy_months: list[tuple[str, int]]
+
+    @property
+    def see_clinician(self) -> bool:
+        """At least one month with 5 or more cramps (the content brief's threshold)."""
+        return bool(self.busy_months)
+
+
+def diary_stats(cramps: Sequence[Cramp]) -> DiaryStats:
+    """Compute every statistic at once."""
+    per_month = cramps_per_month(cramps)
+    nights = [c.night for c in cramps]
+    ended = Counter(c.ended_by for c in cramps if c.ended_by)
+    tags = Counter(tag for c in cramps for tag in c.tags)
+    return DiaryStats(
+        total=len(cramps),
+        first_night=min(nights) if nights else None,
+        last_night=max(nights) if nights else None,
+        per_month=per_month,
+        per_week=cramps_per_week(cramps),
+        mean_intensity=_mean(c.intensity for c in cramps),
+        mean_duration_s=_mean(c.duration_s for c in cramps),
+        top_muscle=_top(c.muscle for c in cramps),
+        top_leg=_top(c.leg for c in cramps),
+        top_ended_by=_top(c.ended_by for c in cramps),
+        ended_by=sorted(ended.items(), key=lambda item: (-item[1], item[0])),
+        tags=sorted(tags.items(), key=lambda item: (-item[1], item[0])),
+        busy_months=[(month, n) for month, n in per_month if n >= SEE_CLINICIAN_PER_MONTH],
+    )
+
+
+def within_days(cramps: Sequence[Cramp], days: int, today: date) -> list[Cramp]:
+    """The cramps of the last ``days`` nights up to ``today``."""
+    since = today - timedelta(days=days)
+    return [c for c in cramps if c.night > since]
+
+
+def filter_cramps(
+    cramps: Iterable[Cramp],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    leg: str | None = None,
+    muscle: str | None = None,
+    text: str = "",
+) -> list[Cramp]:
+    """The cramps whose night is within [start, end] and that match leg, muscle and note text."""
+    needle = text.strip().lower()
+    return [
+        c
+        for c in cramps
+        if (start is None or c.night >= start)
+        and (end is None or c.night <= end)
+        and (leg is None or c.leg == leg)
+        and (muscle is None or c.muscle == muscle)
+        and (not needle or needle in c.note.lower() or any(needle in tag for tag in c.tags))
+    ]
+
+
+def bar_chart(rows: Sequence[tuple[str, int]], width: int = 30) -> list[str]:
+    """Plain-text horizontal bars, one line a row: ``label  ████ 4``."""
+    if not rows:
+        return []
+    most = max(count for _, count in rows) or 1
+    label_width = max(len(label) for label, _ in rows)
+    lines = []
+    for label, count in rows:
+        cells = round(width * count / most)
+        bar = "█" * cells if cells else ("▏" if count else "")
+        lines.append(f"{label:<{label_width}}  {bar} {count}")
+    return lines

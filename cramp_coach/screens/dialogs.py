@@ -1,0 +1,92 @@
+"""Small modal dialogs: yes/no confirmation, and moving an unreadable diary aside."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from cramp_coach.core.diary import Diary
+from cramp_coach.core.storage import StorageError
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask one yes/no question; y or enter for yes, n or escape for no."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("y", "answer(True)", "yes"),
+        Binding("n,escape", "answer(False)", "no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes_label}  y", id="yes", variant="warning")
+                yield Button(f"{self.no_label}  n", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(answer)
+
+
+class MoveAsideScreen(ModalScreen[bool]):
+    """The diary file is not a diary: say so, and offer to move it aside and start fresh."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("y", "move", "move aside"),
+        Binding("n,escape", "keep", "leave it"),
+    ]
+
+    def __init__(self, error: StorageError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                f"[b]Your diary file cannot be read.[/b]\n{self.error.path}\n{self.error.reason}.\n\n"
+                "It has not been changed. cramp coach can move it aside (kept, under a new name with "
+                "today's date) and start a fresh diary.",
+                classes="dialog-text",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Move aside, start fresh  y", id="move", variant="warning")
+                yield Button("Leave it  n", id="keep")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "move":
+            self.action_move()
+        else:
+            self.action_keep()
+
+    def action_move(self) -> None:
+        """Rename the unreadable file and start a fresh diary."""
+        try:
+            moved = Diary.move_aside(self.error.path.parent)
+        except OSError as error:
+            self.app.notify(f"Could not move it: {error}", severity="error")
+            self.dismiss(False)
+            return
+        self.app.notify(f"Moved to {moved.name}; a fresh diary starts now.", timeout=10)
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        """Leave the file as it is."""
+        self.dismiss(False)

@@ -1,0 +1,285 @@
+"""The diary: every cramp, newest first, with filters, details, add/edit/delete (with undo)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from cramp_coach.core.models import DIARY_MUSCLES, LEGS, Cramp, Night, ValidationError, parse_day
+from cramp_coach.core.stats import filter_cramps
+from cramp_coach.core.storage import StorageError
+from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen, NightFormScreen, duration_text
+
+PAGE_ROWS = 300
+POLL_SECONDS = 2.0
+COLUMNS = ("Date", "Time", "Leg", "Muscle", "Pain", "Duration", "Ended by")
+
+
+class DiaryScreen(Screen[None]):
+    """Browse, filter and edit the diary."""
+
+    CSS_PATH = "diary.tcss"
+    BINDINGS = [
+        Binding("a", "add", "add"),
+        Binding("e", "edit", "edit"),
+        Binding("d,delete", "delete", "delete"),
+        Binding("u", "undo", "undo"),
+        Binding("n", "night", "night"),
+        Binding("s", "stats", "stats"),
+        Binding("slash", "filter", "filter"),
+        Binding("x", "clear_filters", "clear filters", show=False),
+        Binding("m", "more", "more rows", show=False),
+        Binding("escape", "back", "home"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cramps: list[Cramp] = []
+        self._shown: list[Cramp] = []
+        self._limit = PAGE_ROWS
+        self._signature: tuple[int, int] | None = None
+        self._undo: Cramp | None = None
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(placeholder="from YYYY-MM-DD", id="filter-from")
+            yield Input(placeholder="to YYYY-MM-DD", id="filter-to")
+            yield Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg")
+            yield Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle")
+            yield Input(placeholder="text in notes/tags", id="filter-text")
+        table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static("Loading your diary…", id="diary-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history", DataTable).focus()
+        self.load()
+        self.set_interval(POLL_SECONDS, self._check_for_changes)
+
+    # -- loading (off the event loop) --------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="diary-load")
+    def load(self) -> None:
+        """Read the diary in a thread and show it."""
+        diary = self.app.services.diary()
+        try:
+            signature = diary.signature()
+            cramps = diary.cramps()
+        except StorageError as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._show_loaded, cramps, signature)
+
+    def _failed(self, error: StorageError) -> None:
+        self.query_one("#diary-status", Static).update(f"[b]The diary cannot be read:[/b] {error}")
+        self.app.diary_problem(error, retry=self.load)
+
+    def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, int] | None) -> None:
+        self._cramps = cramps
+        self._signature = signature
+        self._loaded = True
+        self._apply_filters()
+
+    def _check_for_changes(self) -> None:
+        """Pick up entries written by another window or by `cramp-coach log`."""
+        if self._loaded and self.app.services.diary().signature() != self._signature:
+            self.load()
+
+    # -- filters and the table ----------------------------------------------------------------------
+    def _filter_values(self) -> tuple[dict, list[str]]:
+        problems: list[str] = []
+        days: dict[str, date | None] = {}
+        for key, selector in (("start", "#filter-from"), ("end", "#filter-to")):
+            text = self.query_one(selector, Input).value.strip()
+            days[key] = None
+            if text:
+                try:
+                    days[key] = parse_day(text, "from" if key == "start" else "to")
+                except ValidationError as error:
+                    problems.append(str(error))
+        leg = self.query_one("#filter-leg", Select).value
+        muscle = self.query_one("#filter-muscle", Select).value
+        return (
+            {
+                **days,
+                "leg": None if leg is Select.NULL else leg,
+                "muscle": None if muscle is Select.NULL else muscle,
+                "text": self.query_one("#filter-text", Input).value,
+            },
+            problems,
+        )
+
+    def _apply_filters(self) -> None:
+        values, problems = self._filter_values()
+        self._shown = filter_cramps(self._cramps, **values)
+        self._fill_table()
+        status = f"{len(self._shown)} of {len(self._cramps)} cramps"
+        if len(self._shown) > self._limit:
+            status += f" · showing the newest {self._limit} (m for more)"
+        if self._undo is not None:
+            status += " · u to undo the delete"
+        if problems:
+            status = "[b]Filter ignored:[/b] " + "; ".join(problems) + " · " + status
+        self.query_one("#diary-status", Static).update(status)
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#history", DataTable)
+        current = self._current_id()
+        table.clear()
+        title = self.app.services.step_title
+        for cramp in self._shown[: self._limit]:
+            table.add_row(
+                cramp.started_at.strftime("%Y-%m-%d"),
+                cramp.started_at.strftime("%H:%M"),
+                cramp.leg or "—",
+                cramp.muscle,
+                "—" if cramp.intensity is None else str(cramp.intensity),
+                duration_text(cramp.duration_s) or "—",
+                title(cramp.ended_by) or "—",
+                key=cramp.id,
+            )
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("filter-"):
+            self._limit = PAGE_ROWS
+            self._apply_filters()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id and event.select.id.startswith("filter-"):
+            self._limit = PAGE_ROWS
+            self._apply_filters()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#history", DataTable).focus()
+
+    def _current_id(self) -> str | None:
+        table = self.query_one("#history", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def _current(self) -> Cramp | None:
+        cramp_id = self._current_id()
+        return next((c for c in self._shown if c.id == cramp_id), None)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        cramp = self._current()
+        if cramp is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "edit":
+                self.action_edit()
+            elif choice == "delete":
+                self.action_delete()
+
+        self.app.push_screen(CrampDetailScreen(cramp), chosen)
+
+    def action_add(self) -> None:
+        """Add a cramp by hand."""
+        self.app.push_screen(CrampFormScreen(), lambda cramp: cramp and self._write("add", cramp))
+
+    def action_edit(self) -> None:
+        """Edit the selected cramp."""
+        cramp = self._current()
+        if cramp is not None:
+            self.app.push_screen(CrampFormScreen(cramp), lambda edited: edited and self._write("update", edited))
+
+    def action_delete(self) -> None:
+        """Delete the selected cramp, after asking."""
+        from cramp_coach.screens.dialogs import ConfirmScreen
+
+        cramp = self._current()
+        if cramp is None:
+            return
+        question = f"Delete the cramp of {cramp.started_at.strftime('%a %d %b %Y, %H:%M')}?\nYou can undo it right after with u."
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), lambda yes: yes and self._write("delete", cramp))
+
+    def action_undo(self) -> None:
+        """Put back the cramp deleted last."""
+        if self._undo is not None:
+            cramp, self._undo = self._undo, None
+            self._write("restore", cramp)
+
+    def action_night(self) -> None:
+        """Record how the selected cramp's night (or last night) went."""
+        from cramp_coach.core.models import night_of
+        from datetime import datetime
+
+        cramp = self._current()
+        night = cramp.night if cramp else night_of(datetime.now().astimezone())
+        diary = self.app.services.diary()
+        self.app.push_screen(NightFormScreen(diary.night(night)), lambda saved: saved and self._write_night(saved))
+
+    def action_stats(self) -> None:
+        """Show the diary's statistics."""
+        from cramp_coach.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self._cramps))
+
+    def action_filter(self) -> None:
+        """Move to the filters."""
+        self.query_one("#filter-from", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        """Show everything again."""
+        for selector in ("#filter-from", "#filter-to", "#filter-text"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#filter-leg", Select).clear()
+        self.query_one("#filter-muscle", Select).clear()
+        self._apply_filters()
+
+    def action_more(self) -> None:
+        """Show more rows."""
+        self._limit += PAGE_ROWS
+        self._apply_filters()
+
+    def action_back(self) -> None:
+        """Leave the filters, or go home."""
+        if isinstance(self.focused, (Input, Select)):
+            self.query_one("#history", DataTable).focus()
+        else:
+            self.app.switch_mode("home")
+
+    # -- writes (off the event loop) -----------------------------------------------------------------
+    @work(thread=True, group="diary-writes")
+    def _write(self, kind: str, cramp: Cramp) -> None:
+        diary = self.app.services.diary()
+        try:
+            if kind in ("add", "restore"):
+                diary.add_cramp(cramp)
+            elif kind == "update":
+                diary.update_cramp(cramp)
+            else:
+                diary.delete_cramp(cramp.id)
+        except (StorageError, KeyError, ValueError) as error:
+            self.app.call_from_thread(self.app.notify, f"Not saved: {error}", severity="error", timeout=10)
+            return
+        messages = {"add": "Cramp added", "update": "Changes saved", "restore": "Cramp restored", "delete": "Cramp deleted: u to undo"}
+        self.app.call_from_thread(self._written, kind, cramp, messages[kind])
+
+    def _written(self, kind: str, cramp: Cramp, message: str) -> None:
+        self._undo = cramp if kind == "delete" else None
+        self.notify(message, timeout=5)
+        self.load()
+
+    @work(thread=True, group="diary-writes")
+    def _write_night(self, night: Night) -> None:
+        try:
+            self.app.services.diary().save_night(night)
+        except StorageError as error:
+            self.app.call_from_thread(self.app.notify, f"Not saved: {error}", severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Night of {night.night} saved", timeout=4)

@@ -1,0 +1,228 @@
+"""Dialogs for one diary entry: a cramp's details, the add/edit form, and a night's record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from cramp_coach.core.models import (
+    COMMON_TAGS,
+    DIARY_MUSCLES,
+    LEGS,
+    ON_ITS_OWN,
+    Cramp,
+    Night,
+    ValidationError,
+    cramp_from_dict,
+    night_from_dict,
+)
+from cramp_coach.widgets.countdown import clock_text
+
+
+def duration_text(seconds: int | None) -> str:
+    """m:ss, or blank when not recorded."""
+    return "" if seconds is None else clock_text(seconds)
+
+
+def parse_duration(text: str) -> int | str | None:
+    """``m:ss`` or plain seconds to seconds; anything else is passed on for the validator to name."""
+    text = text.strip()
+    if not text:
+        return None
+    if ":" in text:
+        minutes, _, seconds = text.partition(":")
+        if minutes.isdigit() and seconds.isdigit() and len(seconds) == 2:
+            return int(minutes) * 60 + int(seconds)
+        return text
+    return text
+
+
+def describe_cramp(cramp: Cramp, step_title) -> str:
+    """Every field of a cramp, one a line, for the detail view."""
+    rows = [
+        ("When", cramp.started_at.strftime("%a %d %b %Y, %H:%M")),
+        ("Night of", cramp.night.isoformat()),
+        ("Leg", cramp.leg or "not recorded"),
+        ("Muscle", cramp.muscle),
+        ("Intensity", "not recorded" if cramp.intensity is None else f"{cramp.intensity} / 10"),
+        ("Duration", duration_text(cramp.duration_s) or "not recorded"),
+        ("Ended by", step_title(cramp.ended_by) or "not recorded"),
+        ("Tags", ", ".join(cramp.tags) or "none"),
+        ("Note", cramp.note or "none"),
+    ]
+    return "\n".join(f"[b]{label:<10}[/b] {value}" for label, value in rows)
+
+
+class CrampDetailScreen(ModalScreen[str | None]):
+    """One cramp in full; e to edit, d to delete."""
+
+    CSS_PATH = "entry_forms.tcss"
+    BINDINGS = [
+        Binding("e", "choose('edit')", "edit"),
+        Binding("d,delete", "choose('delete')", "delete"),
+        Binding("escape,q", "choose(None)", "close"),
+    ]
+
+    def __init__(self, cramp: Cramp) -> None:
+        super().__init__()
+        self.cramp = cramp
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="entry-box"):
+            yield Label("Cramp", classes="entry-title")
+            yield Static(describe_cramp(self.cramp, self.app.services.step_title), id="detail-text")
+            yield Static("[b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close", classes="entry-hint")
+
+    def action_choose(self, choice: str | None) -> None:
+        """Close, saying what the person wants to do next."""
+        self.dismiss(choice)
+
+
+class CrampFormScreen(ModalScreen[Cramp | None]):
+    """Add a cramp, or edit one; every value goes through the diary's validation."""
+
+    CSS_PATH = "entry_forms.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save"),
+        Binding("escape", "cancel", "cancel"),
+    ]
+
+    def __init__(self, cramp: Cramp | None = None, now: datetime | None = None) -> None:
+        super().__init__()
+        self.cramp = cramp
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        cramp = self.cramp
+        now = self.now or datetime.now().astimezone()
+        steps = [(f"{routine.title}: {step.title}", step.id) for routine in self.app.services.library.routines.values() for step in routine.steps]
+        with VerticalScroll(classes="entry-box"):
+            yield Label("Edit cramp" if cramp else "Add a cramp", classes="entry-title")
+            yield Label("When (YYYY-MM-DD HH:MM)")
+            yield Input(value=(cramp.started_at if cramp else now).strftime("%Y-%m-%d %H:%M"), id="form-when")
+            with Horizontal(classes="form-row"):
+                yield Select([(m, m) for m in DIARY_MUSCLES], value=cramp.muscle if cramp else "calf", allow_blank=False, id="form-muscle", prompt="muscle")
+                yield Select([(leg, leg) for leg in LEGS], value=cramp.leg if cramp and cramp.leg else Select.NULL, id="form-leg", prompt="leg")
+            with Horizontal(classes="form-row"):
+                yield Input(value="" if not cramp or cramp.intensity is None else str(cramp.intensity), placeholder="intensity 0-10", id="form-intensity")
+                yield Input(value=duration_text(cramp.duration_s) if cramp else "", placeholder="duration m:ss", id="form-duration")
+            yield Select([("on its own", ON_ITS_OWN), *steps], value=cramp.ended_by if cramp and cramp.ended_by else Select.NULL, id="form-ended-by", prompt="what ended it")
+            yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
+            yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
+            yield Input(value=cramp.note if cramp else "", placeholder="note", id="form-note")
+            yield Static("", id="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary")
+                yield Button("Cancel  esc", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def _value(self, selector: str):
+        widget = self.query_one(selector)
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        return widget.value
+
+    def collect(self) -> Cramp:
+        """The form's values as a validated cramp (raises ValidationError)."""
+        when = self._value("#form-when").strip().replace(" ", "T", 1)
+        record = {
+            "id": self.cramp.id if self.cramp else None,
+            "started_at": when,
+            "muscle": self._value("#form-muscle"),
+            "leg": self._value("#form-leg"),
+            "intensity": self._value("#form-intensity").strip() or None,
+            "duration_s": parse_duration(self._value("#form-duration")),
+            "ended_by": self._value("#form-ended-by"),
+            "routine": self.cramp.routine if self.cramp else None,
+            "tags": self._value("#form-tags").replace(",", ";"),
+            "note": self._value("#form-note"),
+        }
+        return cramp_from_dict(record, now=datetime.now().astimezone())
+
+    def action_save(self) -> None:
+        """Validate and close with the cramp, or say which field is wrong."""
+        try:
+            cramp = self.collect()
+        except ValidationError as error:
+            names = {"started_at": "When", "duration_s": "Duration", "ended_by": "Ended by"}
+            field = names.get(error.field, error.field.capitalize())
+            self.query_one("#form-error", Static).update(f"[b]{field}[/b]: {str(error).split(': ', 1)[1]}")
+            return
+        self.dismiss(cramp)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+class NightFormScreen(ModalScreen[Night | None]):
+    """How one night went: sleep quality 1-5, times woken, a note."""
+
+    CSS_PATH = "entry_forms.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save"),
+        Binding("escape", "cancel", "cancel"),
+    ]
+
+    def __init__(self, night: Night) -> None:
+        super().__init__()
+        self.night = night
+
+    def compose(self) -> ComposeResult:
+        night = self.night
+        with VerticalScroll(classes="entry-box"):
+            yield Label(f"The night of {night.night.strftime('%a %d %b %Y')}", classes="entry-title")
+            yield Input(value="" if night.sleep_quality is None else str(night.sleep_quality), placeholder="sleep quality 1 (bad) - 5 (good)", id="night-quality")
+            yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="times woken", id="night-woken")
+            yield Input(value=night.note, placeholder="note", id="night-note")
+            yield Static("", id="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary")
+                yield Button("Cancel  esc", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Validate and close with the night."""
+        record = {
+            "night": self.night.night.isoformat(),
+            "sleep_quality": self.query_one("#night-quality", Input).value.strip() or None,
+            "times_woken": self.query_one("#night-woken", Input).value.strip() or None,
+            "note": self.query_one("#night-note", Input).value,
+            "ticks": list(self.night.ticks),
+        }
+        try:
+            night = night_from_dict(record)
+        except ValidationError as error:
+            names = {"sleep_quality": "Sleep quality", "times_woken": "Times woken"}
+            self.query_one("#form-error", Static).update(
+                f"[b]{names.get(error.field, error.field)}[/b]: {str(error).split(': ', 1)[1]}"
+            )
+            return
+        self.dismiss(night)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+

@@ -1,0 +1,66 @@
+"""The diary's statistics: cramps per week and month, averages, what ended them, when to see someone."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from cramp_coach.core.models import Cramp
+from cramp_coach.core.stats import bar_chart, diary_stats
+
+CHART_ROWS = 12
+
+
+def summary_lines(cramps: list[Cramp], step_title) -> list[str]:
+    """The headline figures, one a line."""
+    stats = diary_stats(cramps)
+    if not stats.total:
+        return ["No cramps in the diary yet."]
+
+    def top(pair, name=lambda s: s):
+        return f"{name(pair[0])} ({pair[1]})" if pair else "not recorded"
+
+    return [
+        f"[b]{stats.total}[/b] cramps, nights {stats.first_night} to {stats.last_night}",
+        "Mean intensity: " + (f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else "not recorded"),
+        "Mean duration: " + (f"{stats.mean_duration_s / 60:.1f} min" if stats.mean_duration_s is not None else "not recorded"),
+        f"Most common muscle: {top(stats.top_muscle)}",
+        f"Most common leg: {top(stats.top_leg)}",
+        f"Most often ended by: {top(stats.top_ended_by, step_title)}",
+    ]
+
+
+class StatsScreen(Screen[None]):
+    """Charts and figures over the whole diary."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS = [Binding("escape,s", "app.pop_screen", "back to the diary")]
+
+    def __init__(self, cramps: list[Cramp]) -> None:
+        super().__init__()
+        self.cramps = cramps
+
+    def compose(self) -> ComposeResult:
+        services = self.app.services
+        stats = diary_stats(self.cramps)
+        with VerticalScroll(id="stats-body"):
+            yield Static("\n".join(summary_lines(self.cramps, services.step_title)), id="stats-summary")
+            if stats.busy_months:
+                advice = services.library.guidance.get("see_clinician")
+                if advice is not None:
+                    months = ", ".join(f"{m} ({n})" for m, n in stats.busy_months[-3:])
+                    yield Static(
+                        f"[b]{advice.title}[/b] · {months}\n{advice.text}\n[dim]Source: {advice.source.title}[/dim]",
+                        id="stats-advice",
+                    )
+            with Horizontal(id="stats-charts"):
+                months = bar_chart(stats.per_month[-CHART_ROWS:], width=20)
+                weeks = bar_chart([(f"w/c {w.isoformat()}", n) for w, n in stats.per_week[-CHART_ROWS:]], width=16)
+                yield Static("[b]Cramps per month[/b]\n" + ("\n".join(months) or "none yet"), id="chart-months")
+                yield Static("[b]Cramps per week[/b]\n" + ("\n".join(weeks) or "none yet"), id="chart-weeks")
+            ended = "\n".join(f"{services.step_title(step)}: {n}" for step, n in stats.ended_by[:6]) or "not recorded yet"
+            yield Static(f"[b]What ended your cramps[/b]\n{ended}", id="stats-ended")
+        yield Footer()
