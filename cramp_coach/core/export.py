@@ -24,8 +24,8 @@ class ImportFormatError(ValueError):
 
 
 def in_period(cramps: Sequence[Cramp], start: date | None, end: date | None) -> list[Cramp]:
-    """Cramps whose night lies in [start, end]."""
-    return [c for c in cramps if (start is None or c.night >= start) and (end is None or c.night <= end)]
+    """Cramps whose date lies in [start, end]."""
+    return [c for c in cramps if (start is None or c.started_at.date() >= start) and (end is None or c.started_at.date() <= end)]
 
 
 def to_csv(cramps: Sequence[Cramp]) -> str:

@@ -130,13 +130,13 @@ def filter_cramps(
     muscle: str | None = None,
     text: str = "",
 ) -> list[Cramp]:
-    """The cramps whose night is within [start, end] and that match leg, muscle and note text."""
+    """The cramps whose date is within [start, end] and that match leg, muscle and note or tag text."""
     needle = text.strip().lower()
     return [
         c
         for c in cramps
-        if (start is None or c.night >= start)
-        and (end is None or c.night <= end)
+        if (start is None or c.started_at.date() >= start)
+        and (end is None or c.started_at.date() <= end)
         and (leg is None or c.leg == leg)
         and (muscle is None or c.muscle == muscle)
         and (not needle or needle in c.note.lower() or any(needle in tag for tag in c.tags))

@@ -1,0 +1,141 @@
+"""The diary commands through the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+
+@pytest.fixture
+def logged(cramp_coach):
+    ids = []
+    for args in (
+        ["--muscle", "calf", "--leg", "left", "--intensity", "7", "--duration", "120", "--at", "2026-10-03T02:30", "--ended-by", "calf-stretch", "--tag", "alcohol"],
+        ["--muscle", "foot", "--leg", "right", "--intensity", "4", "--at", "2026-10-10T04:00", "--note", "after a long walk"],
+        ["--muscle", "calf", "--leg", "both", "--intensity", "5", "--at", "2026-11-20T01:15", "--ended-by", "on its own"],
+    ):
+        result = cramp_coach("log", *args)
+        assert result.returncode == 0, result.stderr
+        ids.append(result.stdout.strip())
+    return ids
+
+
+def test_log_prints_the_id_and_stats_show_it(cramp_coach, logged):
+    assert all(len(i) == 12 for i in logged)
+    result = cramp_coach("stats")
+    assert result.returncode == 0
+    assert "Cramps (whole diary): 3" in result.stdout
+    assert "Most common muscle   calf (2)" in result.stdout
+    assert "Stretch the calf (1)" in result.stdout or "on its own (1)" in result.stdout
+    assert "2026-10" in result.stdout and "2026-11" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--intensity", "11"], "--intensity must be from 0 to 10"),
+        (["--intensity", "7", "--leg", "up"], "left', 'right', 'both'"),
+        (["--intensity", "7", "--at", "2099-01-01T03:00"], "--at is in the future"),
+        (["--intensity", "7", "--at", "last night"], "--at must be an ISO date"),
+        (["--intensity", "7", "--ended-by", "dance"], "--ended-by must be a relief step id"),
+    ],
+)
+def test_bad_values_exit_2_with_one_line_and_change_nothing(cramp_coach, logged, hermetic_home, args, words):
+    before = (hermetic_home / "diary.json").read_bytes()
+    base = {"--muscle": "calf", "--leg": "left"}
+    for i in range(0, len(args), 2):
+        base[args[i]] = args[i + 1]
+    result = cramp_coach("log", *[part for pair in base.items() for part in pair])
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert words in result.stderr
+    assert (hermetic_home / "diary.json").read_bytes() == before
+
+
+def test_export_csv_json_md_and_import_twice_adds_nothing(cramp_coach, logged, tmp_path, hermetic_home):
+    csv_text = cramp_coach("export").stdout
+    assert csv_text.splitlines()[0].startswith("id,started_at,night,leg,muscle")
+    assert len(csv_text.splitlines()) == 4
+
+    only_october = cramp_coach("export", "--from", "2026-10-01", "--to", "2026-10-31").stdout
+    assert len(only_october.splitlines()) == 3
+
+    out = tmp_path / "all.json"
+    assert cramp_coach("export", "--format", "json", "-o", str(out)).returncode == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    document = json.loads(out.read_text())
+    assert len(document["cramps"]) == 3 and "nights" in document
+    again = cramp_coach("export", "--format", "json", "-o", str(out))
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+    report = cramp_coach("export", "--format", "md").stdout
+    assert "# Night leg cramps: diary report" in report
+    assert "| 2026-10 | 2 |" in report and "alcohol: 1" in report
+    assert "Stretch the calf: 1" in report
+    assert "not a diagnosis" in report
+
+    other_home = tmp_path / "other"
+    env_home = os.environ["CRAMP_COACH_HOME"]
+    os.environ["CRAMP_COACH_HOME"] = str(other_home)
+    try:
+        first = cramp_coach("import", str(out))
+        assert first.returncode == 0 and "Imported 3 cramps" in first.stdout
+        second = cramp_coach("import", str(out))
+        assert "Imported 0 cramps" in second.stdout and "(3 already in the diary)" in second.stdout
+        csv_file = tmp_path / "all.csv"
+        csv_file.write_text(csv_text)
+        third = cramp_coach("import", str(csv_file))
+        assert "Imported 0 cramps" in third.stdout
+    finally:
+        os.environ["CRAMP_COACH_HOME"] = env_home
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{not json", "is not valid JSON"),
+        ('{"format": "something else"}', "is not a cramp-coach JSON export"),
+        ('{"format": "cramp-coach-export", "schema": 2, "cramps": [{"started_at": "2026-01-01T03:00", "muscle": "calf", "intensity": 42}]}', "cramp 1: intensity"),
+        ("a,b\n1,2\n", "is not a cramp-coach CSV export"),
+    ],
+)
+def test_malformed_import_exits_1_and_changes_nothing(cramp_coach, logged, tmp_path, hermetic_home, content, words):
+    before = (hermetic_home / "diary.json").read_bytes()
+    bad = tmp_path / ("bad.json" if content.startswith("{") else "bad.csv")
+    bad.write_text(content)
+    result = cramp_coach("import", str(bad))
+    assert result.returncode == 1
+    assert words in result.stderr and str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (hermetic_home / "diary.json").read_bytes() == before
+
+
+def test_corrupt_diary_exits_1_and_is_kept(cramp_coach, hermetic_home):
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    (hermetic_home / "diary.json").write_text("{oops")
+    result = cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "3")
+    assert result.returncode == 1
+    assert "diary.json" in result.stderr and "not valid JSON" in result.stderr
+    assert (hermetic_home / "diary.json").read_text() == "{oops"
+    assert cramp_coach("stats").returncode == 1
+
+
+def test_five_in_a_month_brings_the_clinician_advice(cramp_coach):
+    for day in range(1, 6):
+        cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "5", "--at", f"2026-09-{day:02d}T22:00")
+    assert "Worth talking to a clinician" in cramp_coach("stats").stdout
+
+
+def test_stats_days_must_be_positive(cramp_coach):
+    result = cramp_coach("stats", "--days", "0")
+    assert result.returncode == 2 and "1 or more" in result.stderr
+
+
+def test_log_and_stats_do_not_import_textual():
+    import subprocess
+    import sys
+
+    code = "import sys; from cramp_coach import cli; cli.build_parser(); import cramp_coach.core.diary, cramp_coach.core.export, cramp_coach.core.stats; print(any(m.startswith('textual') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

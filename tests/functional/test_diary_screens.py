@@ -1,0 +1,199 @@
+"""The diary screens, driven with the Pilot against a temporary diary."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.widgets import DataTable, Input
+
+from cramp_coach.app import ReliefRequest
+from cramp_coach.core.diary import Diary
+from cramp_coach.core.models import cramp_from_dict
+from cramp_coach.screens.dialogs import ConfirmScreen, MoveAsideScreen
+from cramp_coach.screens.diary import DiaryScreen
+from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen
+from cramp_coach.screens.stats import StatsScreen
+from tests.helpers import app_with_clock, text_of
+
+
+def seed(home, count=3, start="2026-11-0{day}T03:00:00+00:00", **fields):
+    diary = Diary(home)
+    for day in range(1, count + 1):
+        record = {"started_at": start.format(day=day), "muscle": "calf", "leg": "left", "intensity": day, "note": f"night {day}"}
+        record.update(fields)
+        diary.add_cramp(cramp_from_dict(record))
+    return diary
+
+
+async def open_diary(app, pilot):
+    app.switch_mode("diary")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, DiaryScreen)
+    return app.screen.query_one("#history", DataTable)
+
+
+async def test_history_newest_first_and_filters(hermetic_home, clock):
+    seed(hermetic_home)
+    Diary(hermetic_home).add_cramp(cramp_from_dict({"started_at": "2026-11-05T02:00:00+00:00", "muscle": "foot", "leg": "right", "intensity": 2, "note": "after dancing"}))
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        assert table.row_count == 4
+        assert table.get_row_at(0)[:4] == ["2026-11-05", "02:00", "right", "foot"]
+        assert table.get_row_at(1)[0] == "2026-11-03"
+        await pilot.press("slash")
+        await pilot.press(*"2026-11-02")
+        await pilot.pause()
+        assert table.row_count == 3
+        app.screen.query_one("#filter-text", Input).value = "dancing"
+        await pilot.pause()
+        assert table.row_count == 1
+        assert "1 of 4 cramps" in text_of(app, "#diary-status")
+        app.screen.query_one("#filter-to", Input).value = "Nov 9"
+        await pilot.pause()
+        assert "Filter ignored" in text_of(app, "#diary-status") and "to: must be a date" in text_of(app, "#diary-status")
+        await pilot.press("escape", "x")
+        assert table.row_count == 4
+
+
+async def test_detail_edit_delete_and_undo(hermetic_home, clock):
+    seed(hermetic_home)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, CrampDetailScreen)
+        assert "night 3" in text_of(app, "#detail-text")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, CrampFormScreen)
+        app.screen.query_one("#form-intensity", Input).value = "12"
+        await pilot.press("ctrl+s")
+        assert "Intensity" in text_of(app, "#form-error") and "from 0 to 10" in text_of(app, "#form-error")
+        app.screen.query_one("#form-intensity", Input).value = "9"
+        app.screen.query_one("#form-note", Input).value = "edited"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.get_row_at(0)[4] == "9"
+        assert Diary(hermetic_home).cramps()[0].note == "edited"
+
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(Diary(hermetic_home).cramps()) == 2
+        assert table.row_count == 2
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(Diary(hermetic_home).cramps()) == 3
+        assert table.row_count == 3
+
+
+async def test_add_by_hand(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#form-when", Input).value = "2026-11-22 04:30"
+        form.query_one("#form-intensity", Input).value = "6"
+        form.query_one("#form-duration", Input).value = "2:30"
+        form.query_one("#form-tags", Input).value = "caffeine, long sitting"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        saved = Diary(hermetic_home).cramps()
+        assert len(saved) == 1
+        assert (saved[0].duration_s, saved[0].tags, saved[0].intensity) == (150, ("caffeine", "long sitting"), 6)
+
+
+async def test_entries_written_by_another_process_appear(hermetic_home, clock):
+    seed(hermetic_home, count=1)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        assert table.row_count == 1
+        Diary(hermetic_home).add_cramp(cramp_from_dict({"started_at": "2026-11-09T03:00:00+00:00", "muscle": "calf"}))
+        await pilot.pause(2.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 2
+
+
+async def test_stats_with_clinician_advice_at_five_in_a_month(hermetic_home, clock):
+    seed(hermetic_home, count=5, start="2026-11-1{day}T22:00:00+00:00", ended_by="calf-stretch", duration_s=60)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        summary = text_of(app, "#stats-summary")
+        assert "5 cramps" in summary and "Mean intensity: 3.0 / 10" in summary and "Mean duration: 1.0 min" in summary
+        assert "Stretch the calf (5)" in summary
+        assert "Worth talking to a clinician" in text_of(app, "#stats-advice")
+        assert "2026-10" in text_of(app, "#chart-months") or "2026-11" in text_of(app, "#chart-months")
+        await pilot.press("escape")
+        assert isinstance(app.screen, DiaryScreen)
+
+
+async def test_relief_run_saved_in_two_keys_lands_in_the_diary(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(side="right"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        clock.advance(45)
+        await pilot.pause(0.3)
+        await pilot.press("enter", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    saved = Diary(hermetic_home).cramps()
+    assert len(saved) == 1
+    assert (saved[0].muscle, saved[0].leg, saved[0].duration_s, saved[0].ended_by, saved[0].routine) == ("calf", "right", 45, "calf-massage", "calf")
+
+
+async def test_unreadable_diary_is_offered_to_be_moved_aside(hermetic_home, clock):
+    hermetic_home.mkdir(parents=True)
+    (hermetic_home / "diary.json").write_text("{torn")
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 30)) as pilot:
+        app.switch_mode("diary")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MoveAsideScreen)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert len(list(hermetic_home.glob("diary.unreadable-*.json"))) == 1
+    assert next(hermetic_home.glob("diary.unreadable-*.json")).read_text() == "{torn"
+
+
+async def test_night_record(hermetic_home, clock):
+    seed(hermetic_home, count=1)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#night-quality", Input).value = "6"
+        await pilot.press("ctrl+s")
+        assert "Sleep quality" in text_of(app, "#form-error") and "from 1 to 5" in text_of(app, "#form-error")
+        app.screen.query_one("#night-quality", Input).value = "2"
+        app.screen.query_one("#night-woken", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    nights = Diary(hermetic_home).nights()
+    assert [(n.sleep_quality, n.times_woken) for n in nights.values()] == [(2, 3)]
