@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from cramp_coach.core.storage import CorruptFileError, StorageError
-from cramp_coach.screens.relief import ReliefScreen
 from cramp_coach.services import Services, default_services
+
+if TYPE_CHECKING:
+    from cramp_coach.core.storage import StorageError
 
 
 def _home_screen() -> Screen:
@@ -59,18 +61,27 @@ class CrampCoachApp(App[None]):
         super().__init__()
         self.services = services
         if relief is not None:
-            self.add_mode("relief", lambda: ReliefScreen(muscle=relief.muscle, side=relief.side))
+            self.add_mode("relief", lambda: self._relief_screen(relief.muscle, relief.side))
         self.last_run = None  # the most recent finished relief run (RunSummary), for the diary
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._show_warnings)  # after the first frame: it reads the routine files
+
+    def _show_warnings(self) -> None:
         for warning in self.services.warnings:
             self.notify(warning, title="Left out", severity="warning", timeout=12)
 
+    @staticmethod
+    def _relief_screen(muscle: str, side: str | None) -> Screen:
+        from cramp_coach.screens.relief import ReliefScreen
+
+        return ReliefScreen(muscle=muscle, side=side)
+
     def start_relief(self, muscle: str = "calf", side: str | None = None) -> None:
         """Open the guided relief routine for ``muscle``."""
-        self.push_screen(ReliefScreen(muscle=muscle, side=side))
+        self.push_screen(self._relief_screen(muscle, side))
 
-    def close_relief(self, screen: ReliefScreen) -> None:
+    def close_relief(self, screen: Screen) -> None:
         """Leave a finished relief screen: back to where it was opened from, or home."""
         if self.current_mode == "relief":
             self.switch_mode("home")
@@ -85,6 +96,8 @@ class CrampCoachApp(App[None]):
 
     @work(thread=True, exclusive=False, group="diary-writes")
     def _save_cramp(self, cramp) -> None:
+        from cramp_coach.core.storage import StorageError
+
         try:
             self.services.diary().add_cramp(cramp)
         except StorageError as error:
@@ -94,6 +107,8 @@ class CrampCoachApp(App[None]):
 
     def diary_problem(self, error: StorageError, retry: Callable[[], object] | None = None) -> None:
         """Say what is wrong with the diary file; offer to move an unreadable one aside, then retry."""
+        from cramp_coach.core.storage import CorruptFileError
+
         if isinstance(error, CorruptFileError):
             from cramp_coach.screens.dialogs import MoveAsideScreen
 

@@ -109,9 +109,7 @@ def _open_diary():
     from cramp_coach.core.storage import StorageError
 
     try:
-        diary = Diary(data_dir())
-        diary.check()
-        return diary
+        return Diary(data_dir())  # an unreadable file raises on first use, and is never written
     except StorageError as error:
         raise DataError(
             f"{error}. Nothing was changed. Run `cramp-coach` to move it aside and start a fresh diary."
@@ -239,7 +237,7 @@ def stats_text(cramps, today: date, days: int | None) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    sys.stdout.write(stats_text(_open_diary().cramps(), datetime.now().astimezone().date(), args.days))
+    sys.stdout.write(stats_text(_open_diary().cramps(newest_first=False), datetime.now().astimezone().date(), args.days))
     return EXIT_OK
 
 

@@ -6,14 +6,18 @@ Tests build one of these around a temporary folder and a fake clock and hand it 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cramp_coach.core.content import Library, load_library
-from cramp_coach.core.diary import Diary
-from cramp_coach.core.models import ON_ITS_OWN
+from cramp_coach.core.models import ON_ITS_OWN, local_now
 from cramp_coach.core.paths import data_dir
-from cramp_coach.core.routine import Clock, WallClock, local_now
+
+if TYPE_CHECKING:
+    from cramp_coach.core.content import Library
+    from cramp_coach.core.diary import Diary
 
 
 @dataclass
@@ -21,16 +25,27 @@ class Services:
     """Everything a screen may use, in one place."""
 
     home: Path
-    library: Library
-    clock: Clock = time.monotonic
-    wall_clock: WallClock = local_now
+    _library: Library | None = None
+    clock: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], datetime] = local_now
     bell: bool = True
     extra_warnings: list[str] = field(default_factory=list)
     _diary: Diary | None = None
 
+    @property
+    def library(self) -> Library:
+        """The guidance: bundled routines and advice, and the user's own routines (loaded on first use)."""
+        if self._library is None:
+            from cramp_coach.core.content import load_library
+
+            self._library = load_library(self.home)
+        return self._library
+
     def diary(self) -> Diary:
         """The diary in the data folder (opened on first use; cheap: it reads nothing yet)."""
         if self._diary is None:
+            from cramp_coach.core.diary import Diary
+
             self._diary = Diary(self.home)
         return self._diary
 
@@ -55,4 +70,4 @@ class Services:
 def default_services(home: Path | None = None, *, bell: bool = True) -> Services:
     """Services for a real session: the user's data folder and the real clocks."""
     home = home if home is not None else data_dir()
-    return Services(home=home, library=load_library(home), bell=bell)
+    return Services(home=home, bell=bell)

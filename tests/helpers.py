@@ -29,5 +29,5 @@ def text_of(app, selector: str) -> str:
 def app_with_clock(home: Path, clock, relief: ReliefRequest | None = None, bell: bool = True) -> CrampCoachApp:
     """An app on ``home`` whose timers read ``clock`` (a FakeClock)."""
     home.mkdir(parents=True, exist_ok=True)
-    services = Services(home=home, library=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
+    services = Services(home=home, _library=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
     return make_app(services=services, relief=relief)

@@ -128,10 +128,11 @@ class Diary:
     def _raw(self) -> dict[str, Any]:
         return self.storage.read() or {}
 
-    def cramps(self) -> list[Cramp]:
-        """Every cramp, newest first."""
+    def cramps(self, newest_first: bool = True) -> list[Cramp]:
+        """Every cramp, newest first (or in stored order, which is cheaper, when order does not matter)."""
         cramps = [cramp_from_stored(doc) for doc in self._raw().get(CRAMPS, {}).values()]
-        cramps.sort(key=lambda cramp: cramp.started_at, reverse=True)
+        if newest_first:
+            cramps.sort(key=lambda cramp: cramp.started_at, reverse=True)
         return cramps
 
     def get_cramp(self, cramp_id: str) -> Cramp:
@@ -165,10 +166,9 @@ class Diary:
     def add_cramp(self, cramp: Cramp) -> Cramp:
         """Save a new cramp."""
         with self.storage.transaction():
-            table = self._table(CRAMPS)
-            if table.contains(Query().id == cramp.id):
+            if any(doc.get("id") == cramp.id for doc in self._raw().get(CRAMPS, {}).values()):
                 raise ValueError(f"a cramp with id {cramp.id} is already in the diary")
-            table.insert(cramp.to_dict())
+            self._table(CRAMPS).insert(cramp.to_dict())
         return cramp
 
     def update_cramp(self, cramp: Cramp) -> Cramp:

@@ -39,6 +39,11 @@ class ValidationError(ValueError):
         super().__init__(f"{field_name}: {message}")
 
 
+def local_now() -> datetime:
+    """The local time, with its UTC offset."""
+    return datetime.now().astimezone()
+
+
 def night_of(moment: datetime) -> date:
     """The night a moment belongs to, named by the evening it began."""
     day = moment.date()

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from cramp_coach.core.content import Routine, Step
-from cramp_coach.core.models import LEGS, Cramp, cramp_from_dict
+from cramp_coach.core.models import LEGS, Cramp, cramp_from_dict, local_now
 
 Clock = Callable[[], float]
 WallClock = Callable[[], datetime]
@@ -23,11 +23,6 @@ WallClock = Callable[[], datetime]
 ESCALATE_AFTER_SECONDS = 600.0
 ADD_TIME_SECONDS = 15
 SIDES = LEGS
-
-
-def local_now() -> datetime:
-    """The local time, with its UTC offset."""
-    return datetime.now().astimezone()
 
 
 class Phase(Enum):

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, Cramp, Night, ValidationError, parse_day
 from cramp_coach.core.stats import filter_cramps
 from cramp_coach.core.storage import StorageError
-from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen, NightFormScreen, duration_text
+from cramp_coach.core.formatting import duration_text
 
 PAGE_ROWS = 300
 POLL_SECONDS = 2.0
@@ -25,6 +25,7 @@ class DiaryScreen(Screen[None]):
     """Browse, filter and edit the diary."""
 
     CSS_PATH = "diary.tcss"
+    AUTO_FOCUS = ""  # the table takes focus right after the first frame
     BINDINGS = [
         Binding("a", "add", "add"),
         Binding("e", "edit", "edit"),
@@ -48,12 +49,6 @@ class DiaryScreen(Screen[None]):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="filters"):
-            yield Input(placeholder="from YYYY-MM-DD", id="filter-from")
-            yield Input(placeholder="to YYYY-MM-DD", id="filter-to")
-            yield Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg")
-            yield Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle")
-            yield Input(placeholder="text in notes/tags", id="filter-text")
         table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
@@ -61,9 +56,34 @@ class DiaryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Paint the screen first, then take focus and read the diary (in a thread).
+        self.call_after_refresh(self._after_first_frame)
+        self.set_interval(POLL_SECONDS, self._check_for_changes)
+
+    def _after_first_frame(self) -> None:
         self.query_one("#history", DataTable).focus()
         self.load()
-        self.set_interval(POLL_SECONDS, self._check_for_changes)
+
+    def _filter_bar(self) -> Horizontal | None:
+        """The filter bar, once it has been opened (it is built on first use)."""
+        bars = self.query("#filters")
+        return bars.first(Horizontal) if bars else None
+
+    def _open_filter_bar(self) -> Horizontal:
+        bar = self._filter_bar()
+        if bar is None:
+            from textual.widgets import Select
+
+            bar = Horizontal(
+                Input(placeholder="from YYYY-MM-DD", id="filter-from"),
+                Input(placeholder="to YYYY-MM-DD", id="filter-to"),
+                Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
+                Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle"),
+                Input(placeholder="text in notes/tags", id="filter-text"),
+                id="filters",
+            )
+            self.mount(bar, before="#history")
+        return bar
 
     # -- loading (off the event loop) --------------------------------------------------------------
     @work(thread=True, exclusive=True, group="diary-load")
@@ -97,6 +117,8 @@ class DiaryScreen(Screen[None]):
     def _filter_values(self) -> tuple[dict, list[str]]:
         problems: list[str] = []
         days: dict[str, date | None] = {}
+        if self._filter_bar() is None:
+            return {"start": None, "end": None, "leg": None, "muscle": None, "text": ""}, problems
         for key, selector in (("start", "#filter-from"), ("end", "#filter-to")):
             text = self.query_one(selector, Input).value.strip()
             days[key] = None
@@ -105,13 +127,13 @@ class DiaryScreen(Screen[None]):
                     days[key] = parse_day(text, "from" if key == "start" else "to")
                 except ValidationError as error:
                     problems.append(str(error))
-        leg = self.query_one("#filter-leg", Select).value
-        muscle = self.query_one("#filter-muscle", Select).value
+        leg = self.query_one("#filter-leg").value
+        muscle = self.query_one("#filter-muscle").value
         return (
             {
                 **days,
-                "leg": None if leg is Select.NULL else leg,
-                "muscle": None if muscle is Select.NULL else muscle,
+                "leg": leg if isinstance(leg, str) else None,
+                "muscle": muscle if isinstance(muscle, str) else None,
                 "text": self.query_one("#filter-text", Input).value,
             },
             problems,
@@ -154,7 +176,7 @@ class DiaryScreen(Screen[None]):
             self._limit = PAGE_ROWS
             self._apply_filters()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event) -> None:
         if event.select.id and event.select.id.startswith("filter-"):
             self._limit = PAGE_ROWS
             self._apply_filters()
@@ -175,6 +197,8 @@ class DiaryScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from cramp_coach.screens.entry_forms import CrampDetailScreen
+
         cramp = self._current()
         if cramp is None:
             return
@@ -189,10 +213,14 @@ class DiaryScreen(Screen[None]):
 
     def action_add(self) -> None:
         """Add a cramp by hand."""
+        from cramp_coach.screens.entry_forms import CrampFormScreen
+
         self.app.push_screen(CrampFormScreen(), lambda cramp: cramp and self._write("add", cramp))
 
     def action_edit(self) -> None:
         """Edit the selected cramp."""
+        from cramp_coach.screens.entry_forms import CrampFormScreen
+
         cramp = self._current()
         if cramp is not None:
             self.app.push_screen(CrampFormScreen(cramp), lambda edited: edited and self._write("update", edited))
@@ -215,8 +243,10 @@ class DiaryScreen(Screen[None]):
 
     def action_night(self) -> None:
         """Record how the selected cramp's night (or last night) went."""
-        from cramp_coach.core.models import night_of
         from datetime import datetime
+
+        from cramp_coach.core.models import night_of
+        from cramp_coach.screens.entry_forms import NightFormScreen
 
         cramp = self._current()
         night = cramp.night if cramp else night_of(datetime.now().astimezone())
@@ -230,15 +260,16 @@ class DiaryScreen(Screen[None]):
         self.app.push_screen(StatsScreen(self._cramps))
 
     def action_filter(self) -> None:
-        """Move to the filters."""
-        self.query_one("#filter-from", Input).focus()
+        """Open the filters: date range, leg, muscle, text."""
+        self._open_filter_bar()
+        self.call_after_refresh(lambda: self.query_one("#filter-from", Input).focus())
 
-    def action_clear_filters(self) -> None:
-        """Show everything again."""
-        for selector in ("#filter-from", "#filter-to", "#filter-text"):
-            self.query_one(selector, Input).value = ""
-        self.query_one("#filter-leg", Select).clear()
-        self.query_one("#filter-muscle", Select).clear()
+    async def action_clear_filters(self) -> None:
+        """Close the filters and show everything again."""
+        bar = self._filter_bar()
+        if bar is not None:
+            await bar.remove()
+        self.query_one("#history", DataTable).focus()
         self._apply_filters()
 
     def action_more(self) -> None:
@@ -248,7 +279,7 @@ class DiaryScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Leave the filters, or go home."""
-        if isinstance(self.focused, (Input, Select)):
+        if self.focused is not None and self.focused is not self.query_one("#history"):
             self.query_one("#history", DataTable).focus()
         else:
             self.app.switch_mode("home")

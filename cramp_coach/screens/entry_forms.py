@@ -21,12 +21,7 @@ from cramp_coach.core.models import (
     cramp_from_dict,
     night_from_dict,
 )
-from cramp_coach.widgets.countdown import clock_text
-
-
-def duration_text(seconds: int | None) -> str:
-    """m:ss, or blank when not recorded."""
-    return "" if seconds is None else clock_text(seconds)
+from cramp_coach.core.formatting import duration_text
 
 
 def parse_duration(text: str) -> int | str | None:

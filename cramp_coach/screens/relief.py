@@ -12,7 +12,8 @@ from textual.widgets import Footer, Label, Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
 from cramp_coach.core.routine import Escalated, Phase, RoutineRun, StepChanged
-from cramp_coach.widgets.countdown import Countdown, clock_text
+from cramp_coach.core.formatting import clock_text
+from cramp_coach.widgets.countdown import Countdown
 
 SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
 

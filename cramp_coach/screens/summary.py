@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from cramp_coach.core.content import Advice, Routine
 from cramp_coach.core.routine import SIDES, RunSummary
 from cramp_coach.screens.relief import SIDE_KEYS
-from cramp_coach.widgets.countdown import clock_text
+from cramp_coach.core.formatting import clock_text
 
 INTENSITY_KEYS = {str(n): n for n in range(1, 10)} | {"0": 10}
 

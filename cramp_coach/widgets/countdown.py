@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Label
+
+from cramp_coach.core.formatting import clock_text
 
 
 BAR_WIDTH = 40
@@ -16,12 +16,6 @@ def bar_text(fraction: float, width: int = BAR_WIDTH) -> str:
     """A plain text bar: ``fraction`` of ``width`` cells filled."""
     filled = max(0, min(width, round(fraction * width)))
     return "━" * filled + "╌" * (width - filled)
-
-
-def clock_text(seconds: float) -> str:
-    """Seconds as m:ss, rounded up so 0:00 shows only when time is really up."""
-    whole = max(0, math.ceil(seconds - 1e-9))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Countdown(Vertical):

@@ -44,6 +44,7 @@ async def test_history_newest_first_and_filters(hermetic_home, clock):
         assert table.get_row_at(0)[:4] == ["2026-11-05", "02:00", "right", "foot"]
         assert table.get_row_at(1)[0] == "2026-11-03"
         await pilot.press("slash")
+        await pilot.pause()
         await pilot.press(*"2026-11-02")
         await pilot.pause()
         assert table.row_count == 3
@@ -55,7 +56,9 @@ async def test_history_newest_first_and_filters(hermetic_home, clock):
         await pilot.pause()
         assert "Filter ignored" in text_of(app, "#diary-status") and "to: must be a date" in text_of(app, "#diary-status")
         await pilot.press("escape", "x")
+        await pilot.pause()
         assert table.row_count == 4
+        assert not app.screen.query("#filters")
 
 
 async def test_detail_edit_delete_and_undo(hermetic_home, clock):
