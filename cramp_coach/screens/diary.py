@@ -30,7 +30,7 @@ class DiaryScreen(Screen[None]):
         Binding("a", "add", "add"),
         Binding("e", "edit", "edit"),
         Binding("d,delete", "delete", "delete"),
-        Binding("u", "undo", "undo"),
+        Binding("u", "undo", "undo delete", show=False),
         Binding("n", "night", "night"),
         Binding("s", "stats", "stats"),
         Binding("slash", "filter", "filter"),

@@ -38,3 +38,24 @@ def test_relief_summary(snap_compare, hermetic_home):
         await pilot.press("enter", "6")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=gone_after_forty_seconds)
+
+
+def test_diary_screen(snap_compare, hermetic_home):
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.core.models import cramp_from_dict
+
+    diary = Diary(hermetic_home)
+    for day, (muscle, leg, pain, ended) in enumerate(
+        [("calf", "left", 7, "calf-stretch"), ("foot", "right", 4, "on its own"), ("calf", "both", 5, None)], start=1
+    ):
+        diary.add_cramp(cramp_from_dict({"id": f"snap{day}", "started_at": f"2026-11-0{day}T03:1{day}:00+00:00", "muscle": muscle,
+                                         "leg": leg, "intensity": pain, "duration_s": 60 * day, "ended_by": ended}))
+    app = app_with_clock(hermetic_home, FakeClock())
+
+    async def open_diary(pilot):
+        app.switch_mode("diary")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_diary)
