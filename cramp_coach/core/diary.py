@@ -24,6 +24,7 @@ DIARY_FILE = "diary.json"
 CRAMPS = "cramps"
 NIGHTS = "nights"
 META = "meta"
+SETTINGS = "settings"
 
 
 class DiaryTooNewError(StorageError):
@@ -35,7 +36,7 @@ def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE)) -> dict[str, An
 
     Version 1 cramps had no ``routine`` and nights no ``ticks``; version 2 adds both.
     """
-    for table in (CRAMPS, NIGHTS, META):
+    for table in (CRAMPS, NIGHTS, META, SETTINGS):
         if table in data and not (
             isinstance(data[table], dict) and all(isinstance(doc, dict) for doc in data[table].values())
         ):
@@ -190,6 +191,31 @@ class Diary:
         with self.storage.transaction():
             self._table(NIGHTS).upsert(night.to_dict(), Query().night == night.night.isoformat())
         return night
+
+    def set_tick(self, night: date, item_id: str, done: bool = True) -> Night:
+        """Tick (or untick) one checklist item for one night, saved at once."""
+        with self.storage.transaction():
+            current = self.night(night)
+            ticks = [t for t in current.ticks if t != item_id] + ([item_id] if done else [])
+            saved = Night(night, current.sleep_quality, current.times_woken, current.note, tuple(ticks))
+            self._table(NIGHTS).upsert(saved.to_dict(), Query().night == night.isoformat())
+        return saved
+
+    def ticks_by_night(self) -> dict[date, tuple[str, ...]]:
+        """The checklist ticks of every night that has any."""
+        return {night.night: night.ticks for night in self.nights().values() if night.ticks}
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A value the app keeps in the diary (checklist changes, the stretching trial)."""
+        for doc in self._raw().get(SETTINGS, {}).values():
+            if doc.get("key") == key:
+                return doc.get("value", default)
+        return default
+
+    def save_setting(self, key: str, value: Any) -> None:
+        """Keep a value in the diary (JSON-friendly)."""
+        with self.storage.transaction():
+            self._table(SETTINGS).upsert({"key": key, "value": value}, Query().key == key)
 
     def import_records(self, new_cramps: Sequence[Cramp], new_nights: Sequence[Night] = ()) -> ImportResult:
         """Add validated records in one write; ones already present (same id, same night) are skipped."""

@@ -51,7 +51,14 @@ class Escalated:
     elapsed: float
 
 
-Event = StepChanged | Escalated
+@dataclass(frozen=True)
+class Completed:
+    """A routine that does not repeat has run through its last step."""
+
+    summary: "RunSummary"
+
+
+Event = StepChanged | Escalated | Completed
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class RoutineRun:
         clock: Clock = time.monotonic,
         wall_clock: WallClock = local_now,
         escalate_after: float = ESCALATE_AFTER_SECONDS,
+        repeat: bool = True,
     ) -> None:
         if side is not None and side not in SIDES:
             raise ValueError(f"side must be one of {', '.join(SIDES)}, got {side!r}")
@@ -104,6 +112,7 @@ class RoutineRun:
         self._clock = clock
         self._wall_clock = wall_clock
         self.escalate_after = escalate_after
+        self.repeat = repeat
         self.phase = Phase.READY
         self.index = 0
         self.round = 1
@@ -207,7 +216,9 @@ class RoutineRun:
         self._visit_start = active_at
         self._visit_extra = 0.0
 
-    def _forward(self, active_at: float, automatic: bool) -> StepChanged:
+    def _forward(self, active_at: float, automatic: bool) -> StepChanged | Completed:
+        if not self.repeat and self.index == len(self.routine.steps) - 1:
+            return Completed(self._complete(active_at))
         self._leave_step(active_at)
         self.index += 1
         if self.index == len(self.routine.steps):
@@ -215,8 +226,8 @@ class RoutineRun:
             self.round += 1
         return StepChanged(self.index, self.step, self.round, automatic)
 
-    def next(self) -> StepChanged | None:
-        """Skip to the next step; after the last step the routine starts again from the first."""
+    def next(self) -> StepChanged | Completed | None:
+        """Skip to the next step; after the last step the routine starts again (or completes)."""
         if self.phase not in (Phase.RUNNING, Phase.PAUSED):
             return None
         return self._forward(self._active(self._clock()), automatic=False)
@@ -261,12 +272,24 @@ class RoutineRun:
         now = self._clock()
         if self.phase is Phase.RUNNING:
             active = self._active(now)
-            while active - self._visit_start >= self.step_length():
+            while self.phase is Phase.RUNNING and active - self._visit_start >= self.step_length():
                 events.append(self._forward(self._visit_start + self.step_length(), automatic=True))
+            if self.phase is Phase.FINISHED:
+                return events
         if not self.escalated and self.total_elapsed(now) >= self.escalate_after:
             self.escalated = True
             events.append(Escalated(self.total_elapsed(now)))
         return events
+
+    def _complete(self, active_at: float) -> RunSummary:
+        """Finish a non-repeating routine at the end of its last step."""
+        self._leave_step(active_at)
+        self._ended_by = self.step.id
+        self._gone = True
+        now = self._clock()
+        self._finished_at = now - (self._active(now) - active_at)  # the moment the last countdown hit zero
+        self.phase = Phase.FINISHED
+        return self._summary()
 
     def finish(self, gone: bool = True) -> RunSummary:
         """End the run: ``gone`` when the cramp let go ("it's gone"), else the person left early."""
@@ -280,6 +303,9 @@ class RoutineRun:
             self._gone = gone
             self._finished_at = now
             self.phase = Phase.FINISHED
+        return self._summary()
+
+    def _summary(self) -> RunSummary:
         assert self.started_at is not None
         return RunSummary(
             routine_id=self.routine.id,

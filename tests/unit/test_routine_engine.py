@@ -178,3 +178,23 @@ def test_switching_muscle_keeps_the_cramps_time(calf, clock):
 def test_unknown_side_is_refused(calf, clock):
     with pytest.raises(ValueError, match="left, right, both"):
         RoutineRun(calf, side="up", clock=clock)
+
+
+def test_a_routine_that_does_not_repeat_completes_after_its_last_step(clock):
+    from cramp_coach.core.checklist import load_default_items, stretch_routine
+    from cramp_coach.core.routine import Completed
+
+    calf_item = load_default_items()[0]
+    routine = stretch_routine(calf_item)
+    assert len(routine.steps) == 11  # 3 holds a leg, rests between, none after the last
+    assert calf_item.stretch.total_seconds == 110
+    run = RoutineRun(routine, clock=clock, wall_clock=lambda: WALL, repeat=False)
+    run.start()
+    clock.advance(109)
+    assert not any(isinstance(e, Completed) for e in run.update())
+    clock.advance(5)
+    events = run.update()
+    completed = [e for e in events if isinstance(e, Completed)]
+    assert len(completed) == 1 and run.phase is Phase.FINISHED
+    assert completed[0].summary.duration_seconds == pytest.approx(110)
+    assert run.update() == []

@@ -1,0 +1,214 @@
+"""The bedtime checklist: default items from assets, the user's changes to them, and stretch timers.
+
+The user's changes are a small ordered list of ``{"id", "title", "hidden", "custom"}`` records kept in
+the diary; ``apply_changes`` lays them over the defaults. Defaults the list does not mention (new in
+a later version) are added at the end, so nothing silently disappears.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from cramp_coach.core.content import ContentError, Routine, Source, Step
+from cramp_coach.core.models import new_id
+from cramp_coach.core.paths import assets_dir
+
+STRETCH_SOURCE = Source(
+    title="Hallegraeff et al., J Physiother 2012;58:17-22 (stretching before sleep, 6 weeks)",
+    url="https://pubmed.ncbi.nlm.nih.gov/22341378/",
+)
+MAX_TITLE = 80
+
+
+@dataclass(frozen=True)
+class StretchPattern:
+    """Hold, rest, repeats, each leg: the timer a stretch item runs."""
+
+    hold: int
+    rest: int
+    repeats: int
+    legs: tuple[str, ...]
+
+    @property
+    def total_seconds(self) -> int:
+        """How long the whole stretch takes (no rest after the very last hold)."""
+        holds = self.repeats * len(self.legs)
+        return holds * self.hold + (holds - 1) * self.rest
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing to do at bedtime."""
+
+    id: str
+    title: str
+    detail: str = ""
+    source: Source | None = None
+    stretch: StretchPattern | None = None
+    custom: bool = False
+    hidden: bool = False
+
+
+def _text(file: Path, raw: dict[str, Any], key: str, item: str, required: bool = True) -> str:
+    value = raw.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(file, f"must be a non-empty text, got {value!r}", item, key)
+    return value.strip()
+
+
+def _pattern(file: Path, raw: Any, item: str) -> StretchPattern:
+    if not isinstance(raw, dict):
+        raise ContentError(file, "must be { hold = 10, rest = 10, repeats = 3, legs = [...] }", item, "stretch")
+    numbers = {}
+    for key, low, high in (("hold", 3, 120), ("rest", 0, 120), ("repeats", 1, 10)):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ContentError(file, f"{key} must be a whole number from {low} to {high}, got {value!r}", item, "stretch")
+        numbers[key] = value
+    legs = raw.get("legs")
+    if not isinstance(legs, list) or not legs or any(leg not in ("left", "right") for leg in legs):
+        raise ContentError(file, f"legs must be a list of left/right, got {legs!r}", item, "stretch")
+    return StretchPattern(legs=tuple(legs), **numbers)
+
+
+def load_default_items(assets: Path | None = None) -> list[ChecklistItem]:
+    """The bundled checklist, validated (raises ContentError naming file, item and field)."""
+    file = (assets or assets_dir()) / "checklist.toml"
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ContentError(file, f"cannot be read ({error})") from None
+    items = []
+    for number, raw in enumerate(data.get("items", []), start=1):
+        label = f"{number} ({raw.get('id')})" if isinstance(raw, dict) else str(number)
+        if not isinstance(raw, dict):
+            raise ContentError(file, "must be a table ([[items]])", label)
+        source = raw.get("source")
+        if not isinstance(source, dict):
+            raise ContentError(file, "is missing; every item needs { title = ..., url = ... }", label, "source")
+        items.append(
+            ChecklistItem(
+                id=_text(file, raw, "id", label),
+                title=_text(file, raw, "title", label),
+                detail=_text(file, raw, "detail", label, required=False),
+                source=Source(title=_text(file, source, "title", label), url=_text(file, source, "url", label)),
+                stretch=_pattern(file, raw["stretch"], label) if "stretch" in raw else None,
+            )
+        )
+    if not items:
+        raise ContentError(file, "has no [[items]]")
+    return items
+
+
+def apply_changes(defaults: list[ChecklistItem], changes: list[dict[str, Any]]) -> list[ChecklistItem]:
+    """Every item (hidden ones too) in the user's order, with their titles."""
+    by_id = {item.id: item for item in defaults}
+    items: list[ChecklistItem] = []
+    seen: set[str] = set()
+    for change in changes:
+        item_id = change.get("id")
+        if not isinstance(item_id, str) or item_id in seen:
+            continue
+        title = change.get("title")
+        if item_id in by_id:
+            item = by_id[item_id]
+            if isinstance(title, str) and title.strip():
+                item = replace(item, title=title.strip())
+        elif change.get("custom") and isinstance(title, str) and title.strip():
+            item = ChecklistItem(id=item_id, title=title.strip(), custom=True)
+        else:
+            continue
+        items.append(replace(item, hidden=bool(change.get("hidden"))))
+        seen.add(item_id)
+    items += [item for item in defaults if item.id not in seen]
+    return items
+
+
+def changes_of(items: list[ChecklistItem], defaults: list[ChecklistItem]) -> list[dict[str, Any]]:
+    """The stored form of ``items`` (what differs from the defaults is kept, order included)."""
+    default_titles = {item.id: item.title for item in defaults}
+    records = []
+    for item in items:
+        record: dict[str, Any] = {"id": item.id, "hidden": item.hidden}
+        if item.custom or item.title != default_titles.get(item.id):
+            record["title"] = item.title
+        if item.custom:
+            record["custom"] = True
+        records.append(record)
+    return records
+
+
+def check_title(title: str) -> str:
+    """A usable item title, or ValueError saying what is allowed."""
+    title = title.strip()
+    if not title:
+        raise ValueError("the title must not be empty")
+    if len(title) > MAX_TITLE:
+        raise ValueError(f"the title must be at most {MAX_TITLE} characters")
+    return title
+
+
+def add_item(items: list[ChecklistItem], title: str) -> list[ChecklistItem]:
+    """Items with a new item of the user's own at the end."""
+    return [*items, ChecklistItem(id=f"own-{new_id()[:8]}", title=check_title(title), custom=True)]
+
+
+def rename_item(items: list[ChecklistItem], item_id: str, title: str) -> list[ChecklistItem]:
+    """Items with one renamed."""
+    title = check_title(title)
+    return [replace(item, title=title) if item.id == item_id else item for item in items]
+
+
+def toggle_hidden(items: list[ChecklistItem], item_id: str) -> list[ChecklistItem]:
+    """Items with one hidden (or shown again)."""
+    return [replace(item, hidden=not item.hidden) if item.id == item_id else item for item in items]
+
+
+def move_item(items: list[ChecklistItem], item_id: str, delta: int) -> list[ChecklistItem]:
+    """Items with one moved up (negative) or down."""
+    index = next(i for i, item in enumerate(items) if item.id == item_id)
+    target = max(0, min(len(items) - 1, index + delta))
+    moved = list(items)
+    moved.insert(target, moved.pop(index))
+    return moved
+
+
+def stretch_routine(item: ChecklistItem) -> Routine:
+    """The guided timer for a stretch item: hold, rest, repeats, each leg, as routine steps."""
+    assert item.stretch is not None
+    pattern = item.stretch
+    source = item.source or STRETCH_SOURCE
+    steps: list[Step] = []
+    total = pattern.repeats * len(pattern.legs)
+    count = 0
+    for leg in pattern.legs:
+        for repeat in range(1, pattern.repeats + 1):
+            count += 1
+            steps.append(
+                Step(
+                    id=f"{item.id}-{leg}-hold-{repeat}",
+                    kind="stretch",
+                    title=f"{item.title}: {leg} leg, {repeat} of {pattern.repeats}",
+                    instruction=f"Hold the stretch on your {leg} leg. Breathe out; keep it gentle.",
+                    tip=item.detail,
+                    seconds=pattern.hold,
+                    source=source,
+                )
+            )
+            if count < total and pattern.rest:
+                steps.append(
+                    Step(
+                        id=f"{item.id}-{leg}-rest-{repeat}",
+                        kind="rest",
+                        title="Rest",
+                        instruction="Let go and relax." + (" Change legs next." if repeat == pattern.repeats else ""),
+                        seconds=pattern.rest,
+                        source=source,
+                    )
+                )
+    return Routine(id=f"stretch-{item.id}", muscle="calf", title=item.title, steps=tuple(steps), origin="checklist")
