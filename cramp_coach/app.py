@@ -30,6 +30,12 @@ def _diary_screen() -> Screen:
     return DiaryScreen()
 
 
+def _checklist_screen() -> Screen:
+    from cramp_coach.screens.checklist import ChecklistScreen
+
+    return ChecklistScreen()
+
+
 @dataclass(frozen=True)
 class ReliefRequest:
     """Start straight in a relief routine (``cramp-coach relief``)."""
@@ -43,12 +49,13 @@ class CrampCoachApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cramp coach"
-    MODES = {"home": _home_screen, "diary": _diary_screen}
+    MODES = {"home": _home_screen, "diary": _diary_screen, "checklist": _checklist_screen}
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
         Binding("f1", "switch_mode('home')", "home", show=False),
-        Binding("f2", "switch_mode('diary')", "diary", show=False),
+        Binding("f2", "switch_mode('checklist')", "bedtime checklist", show=False),
+        Binding("f3", "switch_mode('diary')", "diary", show=False),
     ]
 
     def __init__(self, services: Services, relief: ReliefRequest | None = None, start_mode: str | None = None) -> None:

@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import a json or csv export; entries already there are skipped")
     importer.add_argument("file", type=Path)
 
+    checklist = commands.add_parser("checklist", help="tonight's bedtime checklist: opens it, or --list / --done from the shell")
+    checklist.add_argument("--list", action="store_true", help="print tonight's items: id, [x] or [ ], title")
+    checklist.add_argument("--done", nargs="+", metavar="ID", help="tick these items for tonight")
+
     stats = commands.add_parser("stats", help="print the diary's statistics")
     stats.add_argument("--days", type=_positive, help="only the last N nights")
     return parser
@@ -205,6 +209,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from cramp_coach.core.checklist import ChecklistBook
+    from cramp_coach.core.models import local_now, night_of
+
+    book = ChecklistBook(_open_diary())
+    tonight = night_of(local_now())
+    items = book.visible()
+    if args.done:
+        known = [item.id for item in items]
+        unknown = [item_id for item_id in args.done if item_id not in known]
+        if unknown:
+            raise UsageError(f"cramp-coach checklist: unknown item id {', '.join(map(repr, unknown))}; tonight's ids are: {', '.join(known)}")
+        for item_id in dict.fromkeys(args.done):
+            book.tick(tonight, item_id, True)
+    if args.list or args.done:
+        ticked = book.ticks(tonight)
+        for item in items:
+            print(f"{item.id} [{'x' if item.id in ticked else ' '}] {item.title}")
+    return EXIT_OK
+
+
 def stats_text(cramps, today: date, days: int | None) -> str:
     """The stats as plain aligned text."""
     from cramp_coach.core.stats import bar_chart, diary_stats, within_days
@@ -258,7 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_app(args, relief=True)
         if args.command == "diary":
             return _run_app(args, mode="diary")
-        handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats}.get(args.command)
+        if args.command == "checklist" and not (args.list or args.done):
+            return _run_app(args, mode="checklist")
+        handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist}.get(args.command)
         if handler is not None:
             from cramp_coach.core.storage import StorageError
 

@@ -16,6 +16,7 @@ from cramp_coach.core.models import ON_ITS_OWN, local_now
 from cramp_coach.core.paths import data_dir
 
 if TYPE_CHECKING:
+    from cramp_coach.core.checklist import ChecklistBook
     from cramp_coach.core.content import Library
     from cramp_coach.core.diary import Diary
 
@@ -31,6 +32,7 @@ class Services:
     bell: bool = True
     extra_warnings: list[str] = field(default_factory=list)
     _diary: Diary | None = None
+    _checklist: ChecklistBook | None = None
 
     @property
     def library(self) -> Library:
@@ -48,6 +50,14 @@ class Services:
 
             self._diary = Diary(self.home)
         return self._diary
+
+    def checklist(self) -> ChecklistBook:
+        """The bedtime checklist kept in the diary."""
+        if self._checklist is None:
+            from cramp_coach.core.checklist import ChecklistBook
+
+            self._checklist = ChecklistBook(self.diary())
+        return self._checklist
 
     def step_title(self, step_id: str | None) -> str:
         """A relief step's title, for showing what ended a cramp."""

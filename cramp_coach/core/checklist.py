@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cramp_coach.core.content import ContentError, Routine, Source, Step
 from cramp_coach.core.models import new_id
 from cramp_coach.core.paths import assets_dir
+
+if TYPE_CHECKING:
+    from cramp_coach.core.diary import Diary
 
 STRETCH_SOURCE = Source(
     title="Hallegraeff et al., J Physiother 2012;58:17-22 (stretching before sleep, 6 weeks)",
@@ -212,3 +216,56 @@ def stretch_routine(item: ChecklistItem) -> Routine:
                     )
                 )
     return Routine(id=f"stretch-{item.id}", muscle="calf", title=item.title, steps=tuple(steps), origin="checklist")
+
+
+ITEMS_SETTING = "checklist_items"
+TRIAL_SETTING = "stretch_trial_start"
+
+
+class ChecklistBook:
+    """The checklist as the user keeps it: their items, and each night's ticks, in the diary."""
+
+    def __init__(self, diary: Diary, defaults: list[ChecklistItem] | None = None):
+        self.diary = diary
+        self.defaults = defaults if defaults is not None else load_default_items()
+
+    def items(self) -> list[ChecklistItem]:
+        """Every item, hidden ones too, in the user's order."""
+        changes = self.diary.setting(ITEMS_SETTING, [])
+        return apply_changes(self.defaults, changes if isinstance(changes, list) else [])
+
+    def visible(self) -> list[ChecklistItem]:
+        """The items on tonight's list."""
+        return [item for item in self.items() if not item.hidden]
+
+    def save(self, items: list[ChecklistItem]) -> None:
+        """Keep the user's items (order, titles, hidden, their own)."""
+        self.diary.save_setting(ITEMS_SETTING, changes_of(items, self.defaults))
+
+    def restore_defaults(self) -> None:
+        """Back to the bundled list (ticks already made are kept)."""
+        self.diary.save_setting(ITEMS_SETTING, [])
+
+    def ticks(self, night: date) -> set[str]:
+        """The items ticked on ``night``."""
+        return set(self.diary.night(night).ticks)
+
+    def tick(self, night: date, item_id: str, done: bool = True) -> None:
+        """Tick or untick an item for a night; saved at once."""
+        self.diary.set_tick(night, item_id, done)
+
+    def trial_start(self) -> date | None:
+        """The night the 6-week stretching trial began, if the user started one."""
+        value = self.diary.setting(TRIAL_SETTING)
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    def start_trial(self, night: date) -> None:
+        """Begin the 6-week stretching trial on ``night``."""
+        self.diary.save_setting(TRIAL_SETTING, night.isoformat())
+
+    def stop_trial(self) -> None:
+        """Forget the trial."""
+        self.diary.save_setting(TRIAL_SETTING, None)

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from cramp_coach.core.diary import Diary
 from cramp_coach.core.storage import StorageError
@@ -90,3 +90,36 @@ class MoveAsideScreen(ModalScreen[bool]):
     def action_keep(self) -> None:
         """Leave the file as it is."""
         self.dismiss(False)
+
+
+class TextPromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; enter keeps it, escape cancels. ``check`` may refuse it with a reason."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, question: str, value: str = "", check=None) -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            yield Input(value=self.value, id="prompt-input")
+            yield Static("", id="prompt-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if self.check is not None:
+            try:
+                text = self.check(text)
+            except ValueError as error:
+                self.query_one("#prompt-error", Static).update(str(error).capitalize())
+                return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)

@@ -19,6 +19,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "relief('calf')", "cramp now"),
         *[Binding(str(n), f"relief('{m}')", MUSCLE_NAMES[m], show=False) for n, m in enumerate(MUSCLES, start=1)],
+        Binding("b", "app.switch_mode('checklist')", "bedtime"),
         Binding("d", "app.switch_mode('diary')", "diary"),
         Binding("q", "app.quit", "quit"),
     ]
@@ -30,7 +31,7 @@ class HomeScreen(Screen[None]):
                 yield Button("Cramp now  ⏎", id="cramp-now", variant="error")
             yield Static("Enter or c: start relief for a calf cramp, straight away.", id="cramp-now-hint")
             yield Static(f"Somewhere else?  {muscle_choices()}", id="other-muscles")
-            yield Static("[b]d[/b] your diary: history, trends, export", id="home-parts")
+            yield Static("[b]b[/b] bedtime checklist   [b]d[/b] your diary: history, trends", id="home-parts")
             yield Static(self._disclaimer(), id="disclaimer")
             if self.app.services.warnings:
                 count = len(self.app.services.warnings)

@@ -14,7 +14,7 @@ def test_version(cramp_coach):
 def test_help_lists_every_subcommand(cramp_coach):
     result = cramp_coach("--help")
     assert result.returncode == 0
-    for command in ("relief", "diary", "log", "export", "import", "stats"):
+    for command in ("relief", "diary", "checklist", "log", "export", "import", "stats"):
         assert command in result.stdout
 
 

@@ -139,3 +139,24 @@ def test_log_and_stats_do_not_import_textual():
 
     code = "import sys; from cramp_coach import cli; cli.build_parser(); import cramp_coach.core.diary, cramp_coach.core.export, cramp_coach.core.stats; print(any(m.startswith('textual') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_checklist_list_and_done_from_the_shell(cramp_coach):
+    listed = cramp_coach("checklist", "--list")
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "calf-stretch [ ] Calf stretch at the wall"
+    assert len(lines) == 7
+    done = cramp_coach("checklist", "--done", "fluids", "loose-sheets")
+    assert done.returncode == 0
+    assert "fluids [x] Fluids through the day" in done.stdout
+    assert "loose-sheets [x] Loose sheets at the foot of the bed" in cramp_coach("checklist", "--list").stdout
+    exported = json.loads(cramp_coach("export", "--format", "json").stdout)
+    assert sorted(exported["nights"][0]["ticks"]) == ["fluids", "loose-sheets"]
+
+
+def test_checklist_unknown_id_exits_2_listing_the_ids(cramp_coach):
+    result = cramp_coach("checklist", "--done", "fluids", "yoga")
+    assert result.returncode == 2
+    assert "'yoga'" in result.stderr and "calf-stretch, hamstring-stretch, fluids" in result.stderr
+    assert "[x]" not in cramp_coach("checklist", "--list").stdout  # nothing ticked

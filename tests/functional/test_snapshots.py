@@ -59,3 +59,51 @@ def test_diary_screen(snap_compare, hermetic_home):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_diary)
+
+
+def _ticked_book(home):
+    from datetime import date
+
+    from cramp_coach.core.checklist import ChecklistBook
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.core.models import cramp_from_dict
+
+    diary = Diary(home)
+    book = ChecklistBook(diary)
+    for offset in range(1, 6):
+        for item in book.visible()[: 7 if offset % 2 else 3]:
+            book.tick(date(2026, 11, 24 - offset), item.id)
+    book.tick(date(2026, 11, 24), "fluids")
+    for day in (18, 20, 21):
+        diary.add_cramp(cramp_from_dict({"id": f"c{day}", "started_at": f"2026-11-{day}T23:30:00+00:00", "muscle": "calf", "intensity": 5}))
+    return book
+
+
+async def _settle(app, pilot):
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_checklist_screen(snap_compare, hermetic_home):
+    _ticked_book(hermetic_home)
+    app = app_with_clock(hermetic_home, FakeClock())
+
+    async def open_checklist(pilot):
+        app.switch_mode("checklist")
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_checklist)
+
+
+def test_insights_screen(snap_compare, hermetic_home):
+    _ticked_book(hermetic_home)
+    app = app_with_clock(hermetic_home, FakeClock())
+
+    async def open_insights(pilot):
+        app.switch_mode("checklist")
+        await _settle(app, pilot)
+        await pilot.press("i")
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(100, 40), run_before=open_insights)

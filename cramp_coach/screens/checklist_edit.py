@@ -1,0 +1,120 @@
+"""Changing the checklist: add your own items, rename, hide, reorder, or go back to the defaults."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cramp_coach.core import checklist as lists
+from cramp_coach.core.checklist import ChecklistItem
+from cramp_coach.core.storage import StorageError
+
+
+class ChecklistEditScreen(Screen[None]):
+    """Every item, hidden ones too; each change is saved at once."""
+
+    CSS_PATH = "checklist.tcss"
+    BINDINGS = [
+        Binding("a", "add", "add"),
+        Binding("r", "rename", "rename"),
+        Binding("h", "hide", "hide/show"),
+        Binding("shift+up,K", "move(-1)", "move up"),
+        Binding("shift+down,J", "move(1)", "move down"),
+        Binding("R", "restore", "restore defaults"),
+        Binding("escape", "done", "done"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[ChecklistItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]Edit the checklist[/b] · your changes are kept; ticks already made stay", id="checklist-head")
+        yield OptionList(id="edit-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.items = self.app.services.checklist().items()
+        self._show()
+
+    def _show(self, keep: str | None = None) -> None:
+        options = self.query_one(OptionList)
+        current = keep or self._current_id()
+        options.clear_options()
+        for item in self.items:
+            marks = " [dim](hidden)[/dim]" if item.hidden else ""
+            marks += " [dim](yours)[/dim]" if item.custom else ""
+            options.add_option(Option(f"{item.title}{marks}", id=item.id))
+        ids = [item.id for item in self.items]
+        if ids:
+            options.highlighted = ids.index(current) if current in ids else 0
+
+    def _current_id(self) -> str | None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        return self.items[index].id if index is not None and 0 <= index < len(self.items) else None
+
+    def _save(self, items: list[ChecklistItem], keep: str | None = None) -> None:
+        try:
+            self.app.services.checklist().save(items)
+        except StorageError as error:
+            self.app.diary_problem(error)
+            return
+        self.items = items
+        self._show(keep)
+
+    def action_add(self) -> None:
+        """Add an item of your own."""
+        from cramp_coach.screens.dialogs import TextPromptScreen
+
+        def added(title: str | None) -> None:
+            if title:
+                items = lists.add_item(self.items, title)
+                self._save(items, keep=items[-1].id)
+
+        self.app.push_screen(TextPromptScreen("A new item for your checklist:", check=lists.check_title), added)
+
+    def action_rename(self) -> None:
+        """Rename the highlighted item."""
+        from cramp_coach.screens.dialogs import TextPromptScreen
+
+        item_id = self._current_id()
+        if item_id is None:
+            return
+        title = next(item.title for item in self.items if item.id == item_id)
+        self.app.push_screen(
+            TextPromptScreen("New name:", value=title, check=lists.check_title),
+            lambda new: new and self._save(lists.rename_item(self.items, item_id, new), keep=item_id),
+        )
+
+    def action_hide(self) -> None:
+        """Hide the highlighted item from the list (or show it again)."""
+        item_id = self._current_id()
+        if item_id is not None:
+            self._save(lists.toggle_hidden(self.items, item_id), keep=item_id)
+
+    def action_move(self, delta: int) -> None:
+        """Move the highlighted item up or down."""
+        item_id = self._current_id()
+        if item_id is not None:
+            self._save(lists.move_item(self.items, item_id, delta), keep=item_id)
+
+    def action_restore(self) -> None:
+        """Go back to the bundled list, after asking."""
+        from cramp_coach.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                book = self.app.services.checklist()
+                book.restore_defaults()
+                self.items = book.items()
+                self._show()
+
+        self.app.push_screen(ConfirmScreen("Restore the default checklist? Your own items and names go.", yes="Restore"), answered)
+
+    def action_done(self) -> None:
+        """Back to the checklist."""
+        self.dismiss(None)

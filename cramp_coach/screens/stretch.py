@@ -1,0 +1,53 @@
+"""The bedtime stretch timer: the checklist's stretch run through the same engine as relief."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from cramp_coach.core.checklist import ChecklistItem, stretch_routine
+from cramp_coach.core.formatting import clock_text
+from cramp_coach.core.routine import Completed
+from cramp_coach.screens.guided import GuidedRoutineScreen
+
+
+class StretchScreen(GuidedRoutineScreen):
+    """Hold, rest, repeat, each leg; dismisses with True when the stretch ran to its end."""
+
+    CSS_PATH = ["guided.tcss"]
+    BINDINGS = [
+        *GuidedRoutineScreen.GUIDED_BINDINGS,
+        Binding("escape", "stop", "stop"),
+    ]
+
+    def __init__(self, item: ChecklistItem) -> None:
+        super().__init__()
+        self.item = item
+        self.routine = stretch_routine(item)
+
+    def compose(self) -> ComposeResult:
+        total = self.item.stretch.total_seconds if self.item.stretch else 0
+        yield Static(f"[b]{self.item.title}[/b] · about {clock_text(total)} in all", id="stretch-head")
+        yield from self.step_panel()
+        source = self.item.source
+        yield Static(f"Source: {source.title}" if source else "", id="stretch-source")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.start_run(self.routine, repeat=False, escalate_after=float("inf"))
+
+    def caption(self) -> str:
+        base = super().caption()
+        if base:
+            return base
+        assert self.run is not None
+        return f"Step {self.run.index + 1} of {len(self.routine.steps)}"
+
+    def on_completed(self, event: Completed) -> None:
+        self.app.ring_bell()
+        self.dismiss(True)
+
+    def action_stop(self) -> None:
+        """Stop before the end (the item is not ticked)."""
+        self.dismiss(False)
