@@ -53,6 +53,7 @@ class CrampCoachApp(App[None]):
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
+        Binding("exclamation_mark", "red_flags", "red flags", show=False),
         Binding("f1", "switch_mode('home')", "home", show=False),
         Binding("f2", "switch_mode('checklist')", "bedtime checklist", show=False),
         Binding("f3", "switch_mode('diary')", "diary", show=False),
@@ -67,6 +68,12 @@ class CrampCoachApp(App[None]):
             self.DEFAULT_MODE = start_mode
         super().__init__()
         self.services = services
+        from cramp_coach.core.settings import THEME_NAMES
+        from cramp_coach.themes import THEMES
+
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = THEME_NAMES[services.theme_now()]
         if relief is not None:
             self.add_mode("relief", lambda: self._relief_screen(relief.muscle, relief.side))
         self.last_run = None  # the most recent finished relief run (RunSummary), for the diary
@@ -79,10 +86,10 @@ class CrampCoachApp(App[None]):
             self.notify(warning, title="Left out", severity="warning", timeout=12)
 
     @staticmethod
-    def _relief_screen(muscle: str, side: str | None) -> Screen:
+    def _relief_screen(muscle: str, side: str | None, triage: tuple[str, ...] = ()) -> Screen:
         from cramp_coach.screens.relief import ReliefScreen
 
-        return ReliefScreen(muscle=muscle, side=side)
+        return ReliefScreen(muscle=muscle, side=side, triage=triage)
 
     def start_relief(self, muscle: str = "calf", side: str | None = None) -> None:
         """Open the guided relief routine for ``muscle``."""
@@ -98,7 +105,7 @@ class CrampCoachApp(App[None]):
     def save_relief(self, request) -> None:
         """Save a finished relief run the person chose to keep, off the event loop."""
         self.last_run = request.summary
-        cramp = request.summary.to_cramp(side=request.side, intensity=request.intensity, note=request.note)
+        cramp = request.summary.to_cramp(side=request.side, intensity=request.intensity, note=request.note, triage=request.triage)
         self._save_cramp(cramp)
 
     @work(thread=True, exclusive=False, group="diary-writes")
@@ -126,6 +133,78 @@ class CrampCoachApp(App[None]):
             self.push_screen(MoveAsideScreen(error), moved)
         else:
             self.notify(str(error), title="Diary problem", severity="error", timeout=15)
+
+    # -- safety, sources, settings: reachable from anywhere -------------------------------------------
+    def action_red_flags(self) -> None:
+        """Show the red-flag signs: when to get medical help."""
+        from cramp_coach.screens.safety import RedFlagsScreen
+
+        if not isinstance(self.screen, RedFlagsScreen):
+            self.push_screen(RedFlagsScreen())
+
+    def action_sources(self) -> None:
+        """Show where every piece of guidance comes from."""
+        from cramp_coach.screens.safety import SourcesScreen
+
+        if not isinstance(self.screen, SourcesScreen):
+            self.push_screen(SourcesScreen())
+
+    def action_settings(self) -> None:
+        """Open the settings."""
+        from cramp_coach.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_triage(self, during_relief: bool = False) -> None:
+        """Ask "is this a cramp?" and act on the answer."""
+        from cramp_coach.screens.safety import TriageScreen
+
+        self.push_screen(TriageScreen(), lambda result: self.after_triage(result, during_relief))
+
+    def after_triage(self, result: tuple[str, tuple[str, ...]] | None, during_relief: bool = False) -> None:
+        """Start relief, log a not-a-cramp entry, or show the red flags, as the answers say."""
+        if result is None:
+            return
+        outcome, answers = result
+        relief = self.screen if during_relief else None
+        if outcome == "relief":
+            if relief is not None:
+                relief.triage = answers  # type: ignore[attr-defined]
+            else:
+                self.push_screen(self._relief_screen("calf", None, answers))
+        elif outcome == "redflag":
+            self.action_red_flags()
+        else:
+            self.log_not_a_cramp(outcome, answers)
+            if relief is not None:
+                relief.run.finish(gone=False)  # type: ignore[attr-defined]
+                self.close_relief(relief)  # type: ignore[arg-type]
+
+    def log_not_a_cramp(self, outcome: str, answers: tuple[str, ...]) -> None:
+        """Keep a diary entry for what the questions said was not a typical cramp."""
+        from cramp_coach.core.models import cramp_from_dict
+
+        tag = "restless legs?" if outcome == "restless" else "not a typical cramp"
+        entry = cramp_from_dict(
+            {"started_at": self.services.wall_clock(), "muscle": "other", "tags": [tag], "triage": list(answers),
+             "note": "Logged after the 'is this a cramp?' questions; worth mentioning to a clinician."}
+        )
+        self._save_cramp(entry)
+
+    def get_system_commands(self, screen: Screen):
+        """Every action of the app in the command palette."""
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Cramp now", "Start the relief routine for a calf cramp", lambda: self.start_relief("calf"))
+        yield SystemCommand("Is this a cramp?", "A few yes/no questions", self.action_triage)
+        yield SystemCommand("Red flags", "When to get medical help", self.action_red_flags)
+        yield SystemCommand("Bedtime checklist", "Tonight's prevention checklist", lambda: self.switch_mode("checklist"))
+        yield SystemCommand("Diary", "History, filters, stats", lambda: self.switch_mode("diary"))
+        yield SystemCommand("Home", "The home screen", lambda: self.switch_mode("home"))
+        yield SystemCommand("Sources", "Where every piece of advice comes from", self.action_sources)
+        yield SystemCommand("Settings", "Theme, bell, night hours, step durations", self.action_settings)
 
     def ring_bell(self) -> None:
         """A terminal bell, unless the user turned it off."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from cramp_coach import __version__
@@ -252,12 +252,24 @@ def stats_text(cramps, today: date, days: int | None) -> str:
         lines += [f"{label:<{width}}  {value}" for label, value in rows]
         lines += ["", "Cramps per month:"]
         lines += ["  " + line for line in bar_chart(stats.per_month[-12:])]
-        if stats.busy_months:
+        from cramp_coach.core.stats import rise_after_new_medicine
+
+        rise = rise_after_new_medicine(chosen, today + timedelta(days=1))
+        if stats.busy_months or rise is not None:
             from cramp_coach.core.content import load_library
 
-            advice = load_library().guidance.get("see_clinician")
-            if advice:
+            guidance = load_library().guidance
+            advice = guidance.get("see_clinician")
+            if stats.busy_months and advice:
                 lines += ["", f"{advice.title}: {advice.text}", f"(Source: {advice.source.title})"]
+            medicine = guidance.get("new_medicine")
+            if rise is not None and medicine:
+                lines += [
+                    "",
+                    f"{medicine.title}: {rise.before_per_night:.2f} cramps a night in the 4 weeks before {rise.since}, "
+                    f"{rise.after_per_night:.2f} since. {medicine.text}",
+                    f"(Source: {medicine.source.title})",
+                ]
     return "\n".join(lines) + "\n"
 
 

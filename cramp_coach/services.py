@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cramp_coach.core.models import ON_ITS_OWN, local_now
 from cramp_coach.core.paths import data_dir
+from cramp_coach.core.settings import Settings, apply_durations, load_settings
 
 if TYPE_CHECKING:
     from cramp_coach.core.checklist import ChecklistBook
@@ -31,6 +32,7 @@ class Services:
     wall_clock: Callable[[], datetime] = local_now
     bell: bool = True
     extra_warnings: list[str] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
     _diary: Diary | None = None
     _checklist: ChecklistBook | None = None
 
@@ -41,7 +43,28 @@ class Services:
             from cramp_coach.core.content import load_library
 
             self._library = load_library(self.home)
+            self.extra_warnings += apply_durations(self._library, self.settings.durations)
         return self._library
+
+    def reload_library(self) -> None:
+        """Load the guidance again (after the settings changed step durations)."""
+        self._library = None
+        self.extra_warnings = [w for w in self.extra_warnings if "durations." not in w]
+
+    def theme_now(self) -> str:
+        """The theme the settings ask for at this time of day (auto: night theme in the night hours)."""
+        return self.settings.theme_at(self.wall_clock().time())
+
+    def first_relief(self) -> bool:
+        """True until the first relief run has been seen (a marker file, so nothing slow is read)."""
+        return not (self.home / ".relief-seen").exists()
+
+    def mark_relief_seen(self) -> None:
+        """Remember that the person has met the relief routine."""
+        try:
+            (self.home / ".relief-seen").touch(mode=0o600)
+        except OSError:
+            pass
 
     def diary(self) -> Diary:
         """The diary in the data folder (opened on first use; cheap: it reads nothing yet)."""
@@ -80,4 +103,5 @@ class Services:
 def default_services(home: Path | None = None, *, bell: bool = True) -> Services:
     """Services for a real session: the user's data folder and the real clocks."""
     home = home if home is not None else data_dir()
-    return Services(home=home, bell=bell)
+    settings, warnings = load_settings(home)
+    return Services(home=home, bell=bell and settings.bell, settings=settings, extra_warnings=warnings)

@@ -83,6 +83,7 @@ def cramp_from_stored(doc: dict[str, Any]) -> Cramp:
         routine=doc.get("routine"),
         tags=tuple(doc.get("tags") or ()),
         note=doc.get("note") or "",
+        triage=tuple(doc.get("triage") or ()),
     )
 
 

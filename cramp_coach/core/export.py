@@ -15,7 +15,7 @@ from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
 from cramp_coach.core.stats import diary_stats
 
 EXPORT_FORMAT = "cramp-coach-export"
-CSV_FIELDS = ("id", "started_at", "night", "leg", "muscle", "intensity", "duration_s", "ended_by", "routine", "tags", "note")
+CSV_FIELDS = ("id", "started_at", "night", "leg", "muscle", "intensity", "duration_s", "ended_by", "routine", "tags", "note", "triage")
 FORMATS = ("csv", "json", "md")
 
 
@@ -36,6 +36,7 @@ def to_csv(cramps: Sequence[Cramp]) -> str:
     for cramp in sorted(cramps, key=lambda c: c.started_at):
         row = cramp.to_dict()
         row["tags"] = ";".join(cramp.tags)
+        row["triage"] = ";".join(cramp.triage)
         writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_FIELDS})
     return out.getvalue()
 

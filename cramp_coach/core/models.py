@@ -69,6 +69,7 @@ class Cramp:
     tags: tuple[str, ...] = ()
     note: str = ""
     id: str = field(default_factory=new_id)
+    triage: tuple[str, ...] = ()  # answers to "is this a cramp?", when it was asked
 
     @property
     def night(self) -> date:
@@ -81,6 +82,7 @@ class Cramp:
         data["started_at"] = self.started_at.isoformat()
         data["night"] = self.night.isoformat()
         data["tags"] = list(self.tags)
+        data["triage"] = list(self.triage)
         data["v"] = SCHEMA_VERSION
         return data
 
@@ -215,7 +217,18 @@ def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cra
         routine=_text(data.get("routine"), "routine", 80) or None,
         tags=_tags(data.get("tags")),
         note=_text(data.get("note"), "note", MAX_NOTE),
+        triage=_triage(data.get("triage")),
     )
+
+
+def _triage(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("triage", f"must be a list of answers like 'knot: yes', got {value!r}")
+    return tuple(v.strip()[:80] for v in value if v.strip())
 
 
 def night_from_dict(data: dict[str, Any]) -> Night:

@@ -76,7 +76,9 @@ class RunSummary:
     escalated: bool = False
     rounds: int = 1
 
-    def to_cramp(self, side: str | None = None, intensity: int | None = None, note: str = "") -> Cramp:
+    def to_cramp(
+        self, side: str | None = None, intensity: int | None = None, note: str = "", triage: tuple[str, ...] = ()
+    ) -> Cramp:
         """The diary entry for this run, through the diary's validation."""
         return cramp_from_dict(
             {
@@ -88,6 +90,7 @@ class RunSummary:
                 "ended_by": self.ended_by,
                 "routine": self.routine_id,
                 "note": note,
+                "triage": list(triage),
             }
         )
 

@@ -155,3 +155,38 @@ def bar_chart(rows: Sequence[tuple[str, int]], width: int = 30) -> list[str]:
         bar = "█" * cells if cells else ("▏" if count else "")
         lines.append(f"{label:<{label_width}}  {bar} {count}")
     return lines
+
+
+NEW_MEDICINE_TAG = "new medicine"
+MEDICINE_WINDOW_NIGHTS = 28
+
+
+@dataclass(frozen=True)
+class MedicineRise:
+    """Cramps a night in the 4 weeks before the first entry tagged "new medicine" and since."""
+
+    since: date
+    before_per_night: float
+    after_per_night: float
+    after_cramps: int
+
+
+def rise_after_new_medicine(cramps: Sequence[Cramp], today: date) -> MedicineRise | None:
+    """Did cramps become more frequent after the first entry tagged "new medicine"?
+
+    Compares the 28 nights before that entry's night with the nights since (up to 28, tonight not
+    counted); says so only with at least 3 cramps since and a higher rate than before.
+    """
+    tagged = sorted(c.night for c in cramps if NEW_MEDICINE_TAG in c.tags)
+    if not tagged:
+        return None
+    since = tagged[0]
+    window = timedelta(days=MEDICINE_WINDOW_NIGHTS)
+    end = min(since + window, today)
+    after_nights = max(1, (end - since).days)
+    before = sum(1 for c in cramps if since - window <= c.night < since)
+    after = sum(1 for c in cramps if since <= c.night < end)
+    before_rate, after_rate = before / MEDICINE_WINDOW_NIGHTS, after / after_nights
+    if after >= 3 and after_rate > before_rate:
+        return MedicineRise(since, before_rate, after_rate, after)
+    return None

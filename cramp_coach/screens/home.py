@@ -21,6 +21,10 @@ class HomeScreen(Screen[None]):
         *[Binding(str(n), f"relief('{m}')", MUSCLE_NAMES[m], show=False) for n, m in enumerate(MUSCLES, start=1)],
         Binding("b", "app.switch_mode('checklist')", "bedtime"),
         Binding("d", "app.switch_mode('diary')", "diary"),
+        Binding("t", "app.triage", "is it a cramp?", show=False),
+        Binding("exclamation_mark", "app.red_flags", "red flags"),
+        Binding("s", "app.sources", "sources", show=False),
+        Binding("p", "app.settings", "settings", show=False),
         Binding("q", "app.quit", "quit"),
     ]
 
@@ -32,6 +36,10 @@ class HomeScreen(Screen[None]):
             yield Static("Enter or c: start relief for a calf cramp, straight away.", id="cramp-now-hint")
             yield Static(f"Somewhere else?  {muscle_choices()}", id="other-muscles")
             yield Static("[b]b[/b] bedtime checklist   [b]d[/b] your diary: history, trends", id="home-parts")
+            yield Static(
+                "[b]t[/b] is this a cramp?   [b]![/b] red flags: when to get help   [b]s[/b] sources   [b]p[/b] settings",
+                id="home-safety",
+            )
             yield Static(self._disclaimer(), id="disclaimer")
             if self.app.services.warnings:
                 count = len(self.app.services.warnings)

@@ -31,15 +31,17 @@ class ReliefScreen(GuidedRoutineScreen):
         Binding("enter", "gone", "it's gone"),
         Binding("escape", "leave", "leave"),
         Binding("m", "toggle_bell", "bell on/off", show=False),
+        Binding("question_mark", "app.triage(True)", "is this a cramp?", show=False),
         *[Binding(str(n), f"muscle('{m}')", MUSCLE_NAMES[m], show=False) for n, m in enumerate(MUSCLES, start=1)],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
     ]
 
-    def __init__(self, muscle: str = "calf", side: str | None = None) -> None:
+    def __init__(self, muscle: str = "calf", side: str | None = None, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
         self._muscle = muscle
         self._side = side
         self._total_text = ""
+        self.triage = triage  # answers to "is this a cramp?", kept with the diary entry
 
     def compose(self) -> ComposeResult:
         yield Static("", id="relief-head")
@@ -52,7 +54,15 @@ class ReliefScreen(GuidedRoutineScreen):
         self.set_class(self.size.height < 24, "short")
 
     def on_mount(self) -> None:
-        self.start_run(self.app.services.library.routine_for(self._muscle), side=self._side)
+        services = self.app.services
+        self.start_run(services.library.routine_for(self._muscle), side=self._side)
+        if services.first_relief() and not self.triage:
+            # The first time: offer the questions without getting in the way of relief.
+            self.mount(
+                Static("First time here? Press [b]?[/b] for a few yes/no questions: is this a cramp?", id="first-run"),
+                before="#step-panel",
+            )
+            services.mark_relief_seen()
 
     # -- display -------------------------------------------------------------------------------------
     def show_step(self) -> None:
@@ -104,7 +114,10 @@ class ReliefScreen(GuidedRoutineScreen):
         advice = self.app.services.library.guidance.get("escalation")
         if advice is None:
             return
-        panel = Static(f"[b]{advice.title}[/b]\n{advice.text}\n[dim]Source: {advice.source.title}[/dim]", id="escalation")
+        panel = Static(
+            f"[b]{advice.title}[/b]\n{advice.text}\nPress [b]![/b] for the red-flag signs.\n[dim]Source: {advice.source.title}[/dim]",
+            id="escalation",
+        )
         self.mount(panel, after="#next-step")
         self.app.ring_bell()
 
@@ -149,4 +162,4 @@ class ReliefScreen(GuidedRoutineScreen):
                 self.app.save_relief(request)
             self.app.close_relief(self)
 
-        self.app.push_screen(SummaryScreen(summary, self.run.routine, aftercare), closed)
+        self.app.push_screen(SummaryScreen(summary, self.run.routine, aftercare, triage=self.triage), closed)

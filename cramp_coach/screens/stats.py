@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cramp_coach.core.models import Cramp
-from cramp_coach.core.stats import bar_chart, diary_stats
+from cramp_coach.core.models import Cramp, night_of
+from cramp_coach.core.stats import bar_chart, diary_stats, rise_after_new_medicine
 
 CHART_ROWS = 12
 
@@ -56,6 +58,14 @@ class StatsScreen(Screen[None]):
                         f"[b]{advice.title}[/b] · {months}\n{advice.text}\n[dim]Source: {advice.source.title}[/dim]",
                         id="stats-advice",
                     )
+            rise = rise_after_new_medicine(self.cramps, night_of(services.wall_clock()) + timedelta(days=1))
+            medicine = services.library.guidance.get("new_medicine")
+            if rise is not None and medicine is not None:
+                yield Static(
+                    f"[b]{medicine.title}[/b] · {rise.before_per_night:.2f} cramps a night in the 4 weeks before "
+                    f"{rise.since}, {rise.after_per_night:.2f} since\n{medicine.text}\n[dim]Source: {medicine.source.title}[/dim]",
+                    id="stats-medicine",
+                )
             with Horizontal(id="stats-charts"):
                 months = bar_chart(stats.per_month[-CHART_ROWS:], width=20)
                 weeks = bar_chart([(f"w/c {w.isoformat()}", n) for w, n in stats.per_week[-CHART_ROWS:]], width=16)

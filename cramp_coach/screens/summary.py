@@ -26,6 +26,7 @@ class SaveRequest:
     side: str | None = None
     intensity: int | None = None
     note: str = ""
+    triage: tuple[str, ...] = ()
 
 
 def describe_run(summary: RunSummary, routine: Routine) -> str:
@@ -50,8 +51,9 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
     ]
     AUTO_FOCUS = "#save"
 
-    def __init__(self, summary: RunSummary, routine: Routine, aftercare: Advice | None = None) -> None:
+    def __init__(self, summary: RunSummary, routine: Routine, aftercare: Advice | None = None, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.triage = triage
         self.summary = summary
         self.routine = routine
         self.aftercare = aftercare
@@ -112,7 +114,7 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
     def action_save(self) -> None:
         """Keep this cramp in the diary."""
         note = self.query_one("#summary-note", Input).value.strip()
-        self.dismiss(SaveRequest(self.summary, side=self.side, intensity=self.intensity, note=note))
+        self.dismiss(SaveRequest(self.summary, side=self.side, intensity=self.intensity, note=note, triage=self.triage))
 
     def action_discard(self) -> None:
         """Close without saving."""

@@ -107,3 +107,16 @@ def test_insights_screen(snap_compare, hermetic_home):
         await _settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=open_insights)
+
+
+def test_home_screen_day_theme(snap_compare, hermetic_home):
+    from datetime import datetime, timezone
+
+    from cramp_coach.app import make_app
+    from cramp_coach.core.content import load_library
+    from cramp_coach.services import Services
+
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    afternoon = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
+    app = make_app(services=Services(home=hermetic_home, _library=load_library(hermetic_home), wall_clock=lambda: afternoon))
+    assert snap_compare(app, terminal_size=(80, 24))

@@ -1,0 +1,145 @@
+"""Safety screens: "is this a cramp?" questions, the red-flag signs, and where every piece of advice comes from."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Static
+
+from cramp_coach.core.safety import Question, TriageFlow, load_red_flags, load_triage
+
+
+class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
+    """A few yes/no questions; dismisses with (outcome id, answers) or None."""
+
+    CSS_PATH = "safety.tcss"
+    BINDINGS = [
+        Binding("y", "answer(True)", "yes"),
+        Binding("n", "answer(False)", "no"),
+        Binding("b,left", "back", "back"),
+        Binding("enter", "go_on", "go on", show=False),
+        Binding("escape", "cancel", "close"),
+    ]
+    AUTO_FOCUS = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = TriageFlow(load_triage())
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="triage-box"):
+            yield Static("[b]Is this a cramp?[/b]", id="triage-title")
+            yield Static("", id="triage-text")
+            yield Static("", id="triage-source")
+            with Horizontal(id="triage-buttons"):
+                yield Button("Yes  y", id="yes", variant="warning")
+                yield Button("No  n", id="no")
+                yield Button("Go on  ⏎", id="go-on", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        current = self.flow.current
+        count = len(self.flow.answers) + 1
+        if isinstance(current, Question):
+            self.query_one("#triage-text", Static).update(f"{count}. {current.text}")
+        else:
+            self.query_one("#triage-text", Static).update(f"[b]{current.title}[/b]\n{current.text}")
+        self.query_one("#triage-source", Static).update(f"[dim]Source: {current.source.title}[/dim]")
+        asking = isinstance(current, Question)
+        self.query_one("#yes").display = asking
+        self.query_one("#no").display = asking
+        go_on = self.query_one("#go-on", Button)
+        go_on.display = not asking
+        if not asking:
+            go_on.label = {"relief": "Start relief  ⏎", "redflag": "See the signs  ⏎"}.get(current.id, "Log it  ⏎")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes":
+            self.action_answer(True)
+        elif event.button.id == "no":
+            self.action_answer(False)
+        else:
+            self.action_go_on()
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question shown."""
+        if isinstance(self.flow.current, Question):
+            self.flow.answer(yes)
+            self._show()
+
+    def action_back(self) -> None:
+        """Take the last answer back."""
+        self.flow.back()
+        self._show()
+
+    def action_go_on(self) -> None:
+        """Act on the outcome reached."""
+        outcome = self.flow.outcome
+        if outcome is not None:
+            self.dismiss((outcome.id, self.flow.record()))
+
+    def action_cancel(self) -> None:
+        """Close the questions."""
+        self.dismiss(None)
+
+
+class RedFlagsScreen(Screen[None]):
+    """Signs that need medical help now, and signs to see a clinician about soon."""
+
+    CSS_PATH = "safety.tcss"
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]
+
+    def compose(self) -> ComposeResult:
+        flags = load_red_flags()
+        with VerticalScroll(id="redflags-body"):
+            yield Static(f"[b]Red flags[/b] · {flags.intro}", id="redflags-intro")
+            urgent = "\n\n".join(f"[b]{f.title}[/b]\n{f.action}\n[dim]Source: {f.source.title}[/dim]" for f in flags.urgent)
+            yield Static("[b]Get help now or today[/b]\n\n" + urgent, id="redflags-urgent")
+            soon = "\n\n".join(f"[b]{f.title}[/b]\n{f.action}\n[dim]Source: {f.source.title}[/dim]" for f in flags.soon)
+            yield Static("[b]See a clinician soon[/b]\n\n" + soon, id="redflags-soon")
+        yield Footer()
+
+
+def all_sources(app) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Every piece of guidance the app shows, grouped, as (what, source title, url)."""
+    from cramp_coach.core.checklist import load_default_items
+
+    library = app.services.library
+    groups: list[tuple[str, list[tuple[str, str, str]]]] = []
+    for routine in library.routines.values():
+        groups.append((f"Relief: {routine.title}", [(s.title, s.source.title, s.source.url) for s in routine.steps]))
+    groups.append(("Around the routine", [(key.replace("_", " ").capitalize(), a.source.title, a.source.url) for key, a in library.guidance.items()]))
+    groups.append(("Bedtime checklist", [(i.title, i.source.title, i.source.url) for i in load_default_items() if i.source]))
+    flags = load_red_flags()
+    groups.append(("Red flags", [(f.title, f.source.title, f.source.url) for f in (*flags.urgent, *flags.soon)]))
+    triage = load_triage()
+    groups.append(("Is this a cramp?", [(q.text, q.source.title, q.source.url) for q in triage.questions.values()]))
+    return groups
+
+
+class SourcesScreen(Screen[None]):
+    """Where every piece of guidance in the app comes from: title and link."""
+
+    CSS_PATH = "safety.tcss"
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="sources-body"):
+            yield Static(
+                "[b]Sources[/b] · cramp coach's advice is self-care guidance drawn from these public sources; "
+                "it is not a diagnosis. The app never suggests quinine (the FDA warns its risks outweigh any benefit for leg cramps).",
+                id="sources-intro",
+            )
+            for group, entries in all_sources(self.app):
+                seen: set[tuple[str, str]] = set()
+                lines = []
+                for what, title, url in entries:
+                    lines.append(f"• {what}\n  [dim]{title}[/dim]" + ("" if (title, url) in seen else f"\n  [link=\"{url}\"]{url}[/link]"))
+                    seen.add((title, url))
+                yield Static(f"[b]{group}[/b]\n" + "\n".join(lines), classes="sources-group")
+        yield Footer()

@@ -1,0 +1,75 @@
+"""The app's themes: a dim night theme (amber on black, no bright white), a day theme, high contrast."""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+NIGHT = Theme(
+    name="cramp-night",
+    primary="#b86b12",
+    secondary="#8a5a1c",
+    accent="#d98c1f",
+    warning="#d98c1f",
+    error="#c0392b",
+    success="#9a7b1c",
+    foreground="#d08a2e",
+    background="#000000",
+    surface="#0c0804",
+    panel="#171008",
+    boost="#1e140a",
+    dark=True,
+    luminosity_spread=0.08,
+    text_alpha=0.9,
+    variables={
+        "text-muted": "#8f5c1e",
+        "text-disabled": "#5c3c14",
+        "footer-key-foreground": "#d98c1f",
+        "footer-description-foreground": "#b07428",
+        "block-cursor-text-style": "none",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#b86b12",
+        "input-cursor-foreground": "#000000",
+        "input-cursor-background": "#b86b12",
+        "input-selection-background": "#5c3c14",
+        "scrollbar": "#3a2610",
+        "scrollbar-hover": "#5c3c14",
+        "scrollbar-active": "#8a5a1c",
+        "link-color": "#d98c1f",
+        "border": "#8a5a1c",
+        "border-blurred": "#3a2610",
+    },
+)
+
+DAY = Theme(
+    name="cramp-day",
+    primary="#3f7cc7",
+    secondary="#5a6f8f",
+    accent="#e0a449",
+    warning="#e0a449",
+    error="#d9534f",
+    success="#4caf50",
+    foreground="#e6e6e6",
+    background="#15181d",
+    surface="#1d2128",
+    panel="#262b33",
+    dark=True,
+)
+
+HIGH_CONTRAST = Theme(
+    name="cramp-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#00ffff",
+    warning="#ffff00",
+    error="#ff5f5f",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    dark=True,
+    luminosity_spread=0.2,
+    text_alpha=1.0,
+)
+
+THEMES = (NIGHT, DAY, HIGH_CONTRAST)

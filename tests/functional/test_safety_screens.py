@@ -1,0 +1,180 @@
+"""Triage outcomes, the red-flag screen, sources, settings, the theme and NO_COLOR, with the Pilot."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from textual.widgets import Input
+
+from cramp_coach.app import ReliefRequest, make_app
+from cramp_coach.core.content import load_library
+from cramp_coach.core.diary import Diary
+from cramp_coach.services import Services
+from cramp_coach.screens.home import HomeScreen
+from cramp_coach.screens.relief import ReliefScreen
+from cramp_coach.screens.safety import RedFlagsScreen, SourcesScreen, TriageScreen
+from cramp_coach.screens.settings import SettingsScreen
+from tests.helpers import app_with_clock, text_of
+
+
+async def answer(pilot, *keys):
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def test_triage_to_relief_keeps_the_answers_with_the_entry(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert "swollen" in text_of(app, "#triage-text")
+        await answer(pilot, "n", "n", "y", "n")
+        assert "This sounds like a cramp" in text_of(app, "#triage-text")
+        await answer(pilot, "enter")
+        assert isinstance(app.screen, ReliefScreen)
+        clock.advance(20)
+        await pilot.pause(0.3)
+        await answer(pilot, "enter", "enter")
+        await app.workers.wait_for_complete()
+    saved = Diary(hermetic_home).cramps()
+    assert saved[0].triage == ("swollen: no", "chest: no", "knot: yes", "weakness: no")
+
+
+async def test_triage_restless_legs_is_logged_for_a_clinician(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.press("t")
+        await answer(pilot, "n", "n", "n", "y")
+        assert "restless legs" in text_of(app, "#triage-text")
+        await answer(pilot, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    entry = Diary(hermetic_home).cramps()[0]
+    assert entry.muscle == "other" and entry.tags == ("restless legs?",) and "clinician" in entry.note
+
+
+async def test_triage_red_flag_opens_the_red_flag_screen(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(90, 40)) as pilot:
+        await pilot.press("t")
+        await answer(pilot, "y", "enter")
+        assert isinstance(app.screen, RedFlagsScreen)
+        assert "do not rub or massage" in text_of(app, "#redflags-urgent").lower()
+        assert "emergency number" in text_of(app, "#redflags-urgent")
+        assert "5 or more a month" in text_of(app, "#redflags-soon")
+
+
+async def test_red_flags_after_ten_minutes_of_relief(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(90, 40)) as pilot:
+        await pilot.pause()
+        clock.advance(10 * 60 + 1)
+        await pilot.pause(0.3)
+        assert "Press ! for the red-flag signs" in text_of(app, "#escalation")
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagsScreen)
+        assert "10 minutes" in text_of(app, "#redflags-urgent")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReliefScreen)  # the routine is still there
+
+
+async def test_first_relief_run_offers_the_questions_once(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "First time here? Press ?" in text_of(app, "#first-run")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+    again = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert not again.screen.query("#first-run")
+
+
+async def test_sources_view_shows_every_step_source(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        shown = " ".join(text_of(app, f"#{w.id}") if w.id else str(w.render()) for w in app.screen.query("Static"))
+        for routine in load_library().routines.values():
+            for step in routine.steps:
+                assert step.title in shown
+        assert "pubmed.ncbi.nlm.nih.gov/22341378" in shown and "Hallegraeff" in shown
+
+
+async def test_settings_screen_validates_and_applies(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#dur-calf-massage", Input).value = "700"
+        await pilot.press("ctrl+s")
+        assert "durations.calf-massage must be a whole number of seconds from 5 to 600" in text_of(app, "#settings-error")
+        assert not (hermetic_home / "config.toml").exists()
+        app.screen.query_one("#dur-calf-massage", Input).value = "70"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.services.library.routine_for("calf").steps[1].seconds == 70
+    assert 'calf-massage" = 70' in (hermetic_home / "config.toml").read_text()
+
+
+async def test_broken_config_never_stops_relief(hermetic_home):
+    hermetic_home.mkdir(parents=True)
+    (hermetic_home / "config.toml").write_text('theme = "neon"\n[durations\n')
+    app = make_app(relief=ReliefRequest())
+    async with app.run_test() as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReliefScreen)
+        assert "Pull your toes" in text_of(app, "#instruction")
+        assert any("config.toml" in w and "not valid TOML" in w for w in app.services.warnings)
+
+
+def services_at(home, hour: int) -> Services:
+    home.mkdir(parents=True, exist_ok=True)
+    moment = datetime(2026, 11, 25, hour, 0, tzinfo=timezone.utc)
+    return Services(home=home, _library=load_library(home), wall_clock=lambda: moment)
+
+
+async def test_theme_follows_the_time_of_day(hermetic_home):
+    night = make_app(services=services_at(hermetic_home, 23))
+    async with night.run_test():
+        assert night.theme == "cramp-night"
+    day = make_app(services=services_at(hermetic_home, 14))
+    async with day.run_test():
+        assert day.theme == "cramp-day"
+
+
+async def test_night_theme_has_no_bright_white(hermetic_home):
+    import html
+    import re
+
+    app = make_app(services=services_at(hermetic_home, 2), relief=ReliefRequest())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        svg = app.export_screenshot()
+    fills = dict(re.findall(r"\.(terminal-\d+-r\d+) \{ fill: #([0-9a-f]{6})", svg))
+    text_colours = {
+        fills[cls] for cls, text in re.findall(r'<text class="(terminal-\d+-r\d+)"[^>]*>([^<]*)</text>', svg)
+        if html.unescape(text).strip() and cls in fills
+    }
+    background_colours = set(re.findall(r'<rect fill="#([0-9a-f]{6})"', svg))
+    assert text_colours, "no text found in the screenshot"
+    bright = [c for c in text_colours | background_colours if min(int(c[i:i + 2], 16) for i in (0, 2, 4)) > 190]
+    assert bright == []
+
+
+async def test_no_color_is_respected(hermetic_home, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(services=services_at(hermetic_home, 2), relief=ReliefRequest())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert "Pull your toes" in text_of(app, "#instruction")
