@@ -144,6 +144,13 @@ class Comparison:
         )
 
 
+def _by_night(cramps: Sequence[Cramp]) -> dict[date, list[Cramp]]:
+    by_night: dict[date, list[Cramp]] = {}
+    for cramp in cramps:
+        by_night.setdefault(cramp.night, []).append(cramp)
+    return by_night
+
+
 def _figures(nights: list[date], cramps_by_night: dict[date, list[Cramp]]) -> GroupFigures:
     cramps = [c for n in nights for c in cramps_by_night.get(n, [])]
     intensities = [c.intensity for c in cramps if c.intensity is not None]
@@ -152,9 +159,7 @@ def _figures(nights: list[date], cramps_by_night: dict[date, list[Cramp]]) -> Gr
 
 def compare(label: str, nights: Sequence[date], with_nights: set[date], cramps: Sequence[Cramp]) -> Comparison:
     """Cramps after ``nights`` split by whether each is in ``with_nights``."""
-    by_night: dict[date, list[Cramp]] = {}
-    for cramp in cramps:
-        by_night.setdefault(cramp.night, []).append(cramp)
+    by_night = _by_night(cramps)
     with_list = [n for n in nights if n in with_nights]
     without_list = [n for n in nights if n not in with_nights]
     return Comparison(label, _figures(with_list, by_night), _figures(without_list, by_night))
@@ -205,9 +210,7 @@ def trial_report(start: date, tonight: date, cramps: Sequence[Cramp], stretched:
     last = min(end, tonight - timedelta(days=1))
     during_nights = [start + timedelta(days=i) for i in range((last - start).days + 1)] if last >= start else []
     before_nights = [start - timedelta(days=i) for i in range(1, TRIAL_NIGHTS + 1)]
-    by_night: dict[date, list[Cramp]] = {}
-    for cramp in cramps:
-        by_night.setdefault(cramp.night, []).append(cramp)
+    by_night = _by_night(cramps)
     return TrialReport(
         start=start,
         end=end,

@@ -78,14 +78,47 @@ class CrampDetailScreen(ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class CrampFormScreen(ModalScreen[Cramp | None]):
-    """Add a cramp, or edit one; every value goes through the diary's validation."""
+class EntryFormScreen(ModalScreen):
+    """What the entry forms share: save with ctrl+s or enter, cancel with escape, errors beneath."""
 
     CSS_PATH = "entry_forms.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "save"),
         Binding("escape", "cancel", "cancel"),
     ]
+
+    def form_footer(self) -> ComposeResult:
+        """The error line and the two buttons."""
+        yield Static("", id="form-error")
+        with Horizontal(classes="form-buttons"):
+            yield Button("Save  ctrl+s", id="save", variant="primary")
+            yield Button("Cancel  esc", id="cancel")
+
+    def show_error(self, error: ValidationError, names: dict[str, str]) -> None:
+        """Name the field at fault and what is allowed."""
+        field = names.get(error.field, error.field.replace("_", " ").capitalize())
+        self.query_one("#form-error", Static).update(f"[b]{field}[/b]: {str(error).split(': ', 1)[1]}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Validate and close with the entry."""
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+class CrampFormScreen(EntryFormScreen):
+    """Add a cramp, or edit one; every value goes through the diary's validation."""
+
 
     def __init__(self, cramp: Cramp | None = None, now: datetime | None = None) -> None:
         super().__init__()
@@ -110,19 +143,7 @@ class CrampFormScreen(ModalScreen[Cramp | None]):
             yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
             yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
             yield Input(value=cramp.note if cramp else "", placeholder="note", id="form-note")
-            yield Static("", id="form-error")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary")
-                yield Button("Cancel  esc", id="cancel")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
+            yield from self.form_footer()
 
     def _value(self, selector: str):
         widget = self.query_one(selector)
@@ -152,25 +173,15 @@ class CrampFormScreen(ModalScreen[Cramp | None]):
         try:
             cramp = self.collect()
         except ValidationError as error:
-            names = {"started_at": "When", "duration_s": "Duration", "ended_by": "Ended by"}
-            field = names.get(error.field, error.field.capitalize())
-            self.query_one("#form-error", Static).update(f"[b]{field}[/b]: {str(error).split(': ', 1)[1]}")
+            self.show_error(error, {"started_at": "When", "duration_s": "Duration", "ended_by": "Ended by"})
             return
         self.dismiss(cramp)
 
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
 
 
-class NightFormScreen(ModalScreen[Night | None]):
+class NightFormScreen(EntryFormScreen):
     """How one night went: sleep quality 1-5, times woken, a note."""
 
-    CSS_PATH = "entry_forms.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "save"),
-        Binding("escape", "cancel", "cancel"),
-    ]
 
     def __init__(self, night: Night) -> None:
         super().__init__()
@@ -183,19 +194,7 @@ class NightFormScreen(ModalScreen[Night | None]):
             yield Input(value="" if night.sleep_quality is None else str(night.sleep_quality), placeholder="sleep quality 1 (bad) - 5 (good)", id="night-quality")
             yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="times woken", id="night-woken")
             yield Input(value=night.note, placeholder="note", id="night-note")
-            yield Static("", id="form-error")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary")
-                yield Button("Cancel  esc", id="cancel")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
+            yield from self.form_footer()
 
     def action_save(self) -> None:
         """Validate and close with the night."""
@@ -209,15 +208,9 @@ class NightFormScreen(ModalScreen[Night | None]):
         try:
             night = night_from_dict(record)
         except ValidationError as error:
-            names = {"sleep_quality": "Sleep quality", "times_woken": "Times woken"}
-            self.query_one("#form-error", Static).update(
-                f"[b]{names.get(error.field, error.field)}[/b]: {str(error).split(': ', 1)[1]}"
-            )
+            self.show_error(error, {})
             return
         self.dismiss(night)
 
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
 
 

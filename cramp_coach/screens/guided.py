@@ -42,6 +42,10 @@ class GuidedRoutineScreen(Screen[object]):
             yield Static("", id="tip")
         yield Label("", id="next-step")
 
+    def on_resize(self) -> None:
+        # On a small terminal keep what matters: instruction, countdown, next step, keys.
+        self.set_class(self.size.height < 24, "short")
+
     def start_run(self, routine: Routine, **options) -> RoutineRun:
         """Start the engine on ``routine`` with the app's clocks, and keep the display in step."""
         services = self.app.services

@@ -49,10 +49,6 @@ class ReliefScreen(GuidedRoutineScreen):
         yield Static("", id="choices")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_resize(self) -> None:
-        # On a small terminal keep what matters: instruction, countdown, next step, keys.
-        self.set_class(self.size.height < 24, "short")
-
     def on_mount(self) -> None:
         services = self.app.services
         self.start_run(services.library.routine_for(self._muscle), side=self._side)

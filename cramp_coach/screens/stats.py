@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -66,11 +66,10 @@ class StatsScreen(Screen[None]):
                     f"{rise.since}, {rise.after_per_night:.2f} since\n{medicine.text}\n[dim]Source: {medicine.source.title}[/dim]",
                     id="stats-medicine",
                 )
-            with Horizontal(id="stats-charts"):
-                months = bar_chart(stats.per_month[-CHART_ROWS:], width=20)
-                weeks = bar_chart([(f"w/c {w.isoformat()}", n) for w, n in stats.per_week[-CHART_ROWS:]], width=16)
-                yield Static("[b]Cramps per month[/b]\n" + ("\n".join(months) or "none yet"), id="chart-months")
-                yield Static("[b]Cramps per week[/b]\n" + ("\n".join(weeks) or "none yet"), id="chart-weeks")
+            months = bar_chart(stats.per_month[-CHART_ROWS:], width=30)
+            weeks = bar_chart([(f"w/c {w.isoformat()}", n) for w, n in stats.per_week[-CHART_ROWS:]], width=30)
+            yield Static("[b]Cramps per month[/b] (the last 12)\n" + ("\n".join(months) or "none yet"), id="chart-months")
+            yield Static("[b]Cramps per week[/b] (the last 12, by the Monday they start)\n" + ("\n".join(weeks) or "none yet"), id="chart-weeks")
             ended = "\n".join(f"{services.step_title(step)}: {n}" for step, n in stats.ended_by[:6]) or "not recorded yet"
             yield Static(f"[b]What ended your cramps[/b]\n{ended}", id="stats-ended")
         yield Footer()
