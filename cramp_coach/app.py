@@ -47,7 +47,8 @@ class ReliefRequest:
 class CrampCoachApp(App[None]):
     """cramp_coach: live relief for a cramp now, and a way back home."""
 
-    CSS_PATH = "app.tcss"
+    # The timer screens' styles load with the app, so opening relief costs no stylesheet re-parse.
+    CSS_PATH = ["app.tcss", "screens/guided.tcss", "screens/relief.tcss"]
     TITLE = "cramp coach"
     MODES = {"home": _home_screen, "diary": _diary_screen, "checklist": _checklist_screen}
     DEFAULT_MODE = "home"
@@ -73,7 +74,8 @@ class CrampCoachApp(App[None]):
 
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = THEME_NAMES[services.theme_now()]
+        # Set before the first stylesheet parse, without the watcher's extra re-parse (all our themes are dark).
+        self.set_reactive(App.theme, THEME_NAMES[services.theme_now()])
         if relief is not None:
             self.add_mode("relief", lambda: self._relief_screen(relief.muscle, relief.side))
         self.last_run = None  # the most recent finished relief run (RunSummary), for the diary

@@ -25,7 +25,6 @@ def muscle_choices() -> str:
 class ReliefScreen(GuidedRoutineScreen):
     """Guides a person through a relief routine for a cramp happening now."""
 
-    CSS_PATH = ["guided.tcss", "relief.tcss"]
     BINDINGS = [
         *GuidedRoutineScreen.GUIDED_BINDINGS,
         Binding("enter", "gone", "it's gone"),

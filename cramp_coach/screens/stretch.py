@@ -15,7 +15,6 @@ from cramp_coach.screens.guided import GuidedRoutineScreen
 class StretchScreen(GuidedRoutineScreen):
     """Hold, rest, repeat, each leg; dismisses with True when the stretch ran to its end."""
 
-    CSS_PATH = ["guided.tcss"]
     BINDINGS = [
         *GuidedRoutineScreen.GUIDED_BINDINGS,
         Binding("escape", "stop", "stop"),
