@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 data or file problem, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -120,13 +121,20 @@ def _open_diary():
         ) from None
 
 
-def _step_names() -> dict[str, str]:
+@functools.cache
+def _library():
+    """The guidance (bundled and the user's own routines), read once per command."""
     from cramp_coach.core.content import load_library
+    from cramp_coach.core.paths import data_dir
 
-    library = load_library()
-    names = {step.id: step.title for routine in library.routines.values() for step in routine.steps}
-    names[ON_ITS_OWN] = "on its own"
-    return names
+    return load_library(data_dir())
+
+
+def _step_names() -> dict[str, str]:
+    from cramp_coach.core.content import step_titles
+    from cramp_coach.core.paths import data_dir
+
+    return {**step_titles(data_dir()), ON_ITS_OWN: "on its own"}
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -172,10 +180,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         nights = [n for n in diary.nights().values() if (not args.start or n.night >= args.start) and (not args.end or n.night <= args.end)]
         text = export.to_json(cramps, nights)
     else:
-        from cramp_coach.core.content import load_library
-
         names = _step_names()
-        disclaimer = load_library().guidance.get("disclaimer")
+        disclaimer = _library().guidance.get("disclaimer")
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "")
     if args.output is None:
         sys.stdout.write(text)
@@ -256,9 +262,7 @@ def stats_text(cramps, today: date, days: int | None) -> str:
 
         rise = rise_after_new_medicine(chosen, today + timedelta(days=1))
         if stats.busy_months or rise is not None:
-            from cramp_coach.core.content import load_library
-
-            guidance = load_library().guidance
+            guidance = _library().guidance
             advice = guidance.get("see_clinician")
             if stats.busy_months and advice:
                 lines += ["", f"{advice.title}: {advice.text}", f"(Source: {advice.source.title})"]

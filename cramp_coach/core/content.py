@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cramp_coach.core.models import RELIEF_MUSCLES
+from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS, RELIEF_MUSCLES
 from cramp_coach.core.paths import assets_dir, user_routines_dir
 
 MUSCLES = RELIEF_MUSCLES
@@ -22,8 +22,6 @@ MUSCLE_NAMES = {
     "quadriceps": "front of the thigh",
 }
 STEP_KINDS = ("stretch", "massage", "weight", "warmth", "rest")
-MIN_STEP_SECONDS = 5
-MAX_STEP_SECONDS = 600
 _STEP_FIELDS = {"id", "kind", "title", "instruction", "tip", "seconds", "until_release", "source"}
 
 
@@ -213,6 +211,27 @@ def load_guidance(file: Path) -> dict[str, Advice]:
             source=_source(file, raw, key),
         )
     return advice
+
+
+def step_titles(home: Path | None = None, assets: Path | None = None) -> dict[str, str]:
+    """Just the relief steps' titles by id (for reports and stats), read without building the library.
+
+    Files that cannot be read are skipped here; ``load_library`` is the place that reports them.
+    """
+    assets = assets or assets_dir()
+    files = sorted((assets / "routines").glob("*.toml"))
+    if home is not None and user_routines_dir(home).is_dir():
+        files += sorted(user_routines_dir(home).glob("*.toml"))
+    titles: dict[str, str] = {}
+    for path in files:
+        try:
+            steps = tomllib.loads(path.read_text(encoding="utf-8")).get("steps", [])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        for step in steps if isinstance(steps, list) else []:
+            if isinstance(step, dict) and isinstance(step.get("id"), str) and isinstance(step.get("title"), str):
+                titles[step["id"]] = step["title"]
+    return titles
 
 
 def load_library(home: Path | None = None, assets: Path | None = None) -> Library:

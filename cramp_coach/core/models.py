@@ -8,6 +8,7 @@ dataclasses through ``cramp_from_dict`` / ``night_from_dict``; a bad value raise
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ COMMON_TAGS = (
     "pregnancy",
     "dehydration",
 )
+MIN_STEP_SECONDS = 5
+MAX_STEP_SECONDS = 600
 MAX_NOTE = 2000
 MAX_TAG = 40
 NIGHT_TURNS_AT_HOUR = 12  # events before noon belong to the previous evening's night
@@ -71,9 +74,9 @@ class Cramp:
     id: str = field(default_factory=new_id)
     triage: tuple[str, ...] = ()  # answers to "is this a cramp?", when it was asked
 
-    @property
+    @cached_property
     def night(self) -> date:
-        """The night this cramp belongs to."""
+        """The night this cramp belongs to (worked out once: statistics ask for it often)."""
         return night_of(self.started_at)
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,13 +6,15 @@ the key and what is allowed, so a broken file never stops the relief screen from
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cramp_coach.core.content import MAX_STEP_SECONDS, MIN_STEP_SECONDS, Library, Routine
+from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS
+
+if TYPE_CHECKING:
+    from cramp_coach.core.content import Library
 
 CONFIG_FILE = "config.toml"
 THEMES = ("auto", "night", "day", "high-contrast")
@@ -53,6 +55,8 @@ def _clock_time(value: Any, key: str, warnings: list[str], default: time, file: 
 
 def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
     """Settings from the text of config.toml, with a warning for each value that was not usable."""
+    import tomllib  # only when there is a config.toml to read
+
     defaults = Settings()
     try:
         data = tomllib.loads(text)
@@ -133,6 +137,8 @@ def save_settings(home: Path, settings: Settings) -> None:
 
 def apply_durations(library: Library, durations: dict[str, int]) -> list[str]:
     """Set the user's step durations in the library's routines; returns warnings for unknown step ids."""
+    from cramp_coach.core.content import Routine
+
     known: set[str] = set()
     for routine_id, routine in list(library.routines.items()):
         steps = tuple(replace(step, seconds=durations.get(step.id, step.seconds)) for step in routine.steps)
