@@ -7,13 +7,12 @@ a later version) are added at the end, so nothing silently disappears.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cramp_coach.core.content import ContentError, Routine, Source, Step
+from cramp_coach.core.content import ContentError, Routine, Source, Step, read_toml, source_field, text_field
 from cramp_coach.core.models import new_id
 from cramp_coach.core.paths import assets_dir
 
@@ -56,15 +55,6 @@ class ChecklistItem:
     hidden: bool = False
 
 
-def _text(file: Path, raw: dict[str, Any], key: str, item: str, required: bool = True) -> str:
-    value = raw.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(file, f"must be a non-empty text, got {value!r}", item, key)
-    return value.strip()
-
-
 def _pattern(file: Path, raw: Any, item: str) -> StretchPattern:
     if not isinstance(raw, dict):
         raise ContentError(file, "must be { hold = 10, rest = 10, repeats = 3, legs = [...] }", item, "stretch")
@@ -83,24 +73,18 @@ def _pattern(file: Path, raw: Any, item: str) -> StretchPattern:
 def load_default_items(assets: Path | None = None) -> list[ChecklistItem]:
     """The bundled checklist, validated (raises ContentError naming file, item and field)."""
     file = (assets or assets_dir()) / "checklist.toml"
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ContentError(file, f"cannot be read ({error})") from None
+    data = read_toml(file)
     items = []
     for number, raw in enumerate(data.get("items", []), start=1):
         label = f"{number} ({raw.get('id')})" if isinstance(raw, dict) else str(number)
         if not isinstance(raw, dict):
             raise ContentError(file, "must be a table ([[items]])", label)
-        source = raw.get("source")
-        if not isinstance(source, dict):
-            raise ContentError(file, "is missing; every item needs { title = ..., url = ... }", label, "source")
         items.append(
             ChecklistItem(
-                id=_text(file, raw, "id", label),
-                title=_text(file, raw, "title", label),
-                detail=_text(file, raw, "detail", label, required=False),
-                source=Source(title=_text(file, source, "title", label), url=_text(file, source, "url", label)),
+                id=text_field(file, raw, "id", label),
+                title=text_field(file, raw, "title", label),
+                detail=text_field(file, raw, "detail", label, required=False),
+                source=source_field(file, raw, label),
                 stretch=_pattern(file, raw["stretch"], label) if "stretch" in raw else None,
             )
         )

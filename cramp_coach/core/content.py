@@ -106,7 +106,16 @@ class Library:
         return next((routine for routine in matching if routine.origin == "yours"), matching[0])
 
 
-def _text(file: Path, data: dict[str, Any], key: str, step: str | None, required: bool = True) -> str:
+def read_toml(file: Path) -> dict[str, Any]:
+    """A guidance file's TOML, or ContentError naming the file."""
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ContentError(file, f"cannot be read ({error})") from None
+
+
+def text_field(file: Path, data: dict[str, Any], key: str, step: str | None, required: bool = True) -> str:
+    """A text field of a guidance file; ContentError names the file, the place and the field."""
     value = data.get(key, None)
     if value is None:
         if required:
@@ -117,12 +126,13 @@ def _text(file: Path, data: dict[str, Any], key: str, step: str | None, required
     return value.strip()
 
 
-def _source(file: Path, data: dict[str, Any], step: str | None) -> Source:
+def source_field(file: Path, data: dict[str, Any], step: str | None) -> Source:
+    """The ``source = { title, url }`` that every piece of guidance carries."""
     raw = data.get("source")
     if not isinstance(raw, dict):
         raise ContentError(file, "is missing; every piece of guidance needs { title = ..., url = ... }", step, "source")
-    title = _text(file, raw, "title", step)
-    url = _text(file, raw, "url", step)
+    title = text_field(file, raw, "title", step)
+    url = text_field(file, raw, "url", step)
     if not url.startswith(("https://", "http://")):
         raise ContentError(file, f"url must start with https://, got {url!r}", step, "source")
     return Source(title=title, url=url)
@@ -137,8 +147,8 @@ def _step(file: Path, raw: Any, number: int) -> Step:
     unknown = sorted(set(raw) - _STEP_FIELDS)
     if unknown:
         raise ContentError(file, f"is not a step field; allowed: {', '.join(sorted(_STEP_FIELDS))}", label, unknown[0])
-    step_id = _text(file, raw, "id", label)
-    kind = _text(file, raw, "kind", label)
+    step_id = text_field(file, raw, "id", label)
+    kind = text_field(file, raw, "kind", label)
     if kind not in STEP_KINDS:
         raise ContentError(file, f"must be one of {', '.join(STEP_KINDS)}, got {kind!r}", label, "kind")
     seconds = raw.get("seconds")
@@ -155,12 +165,12 @@ def _step(file: Path, raw: Any, number: int) -> Step:
     return Step(
         id=step_id,
         kind=kind,
-        title=_text(file, raw, "title", label),
-        instruction=_text(file, raw, "instruction", label),
-        tip=_text(file, raw, "tip", label, required=False),
+        title=text_field(file, raw, "title", label),
+        instruction=text_field(file, raw, "instruction", label),
+        tip=text_field(file, raw, "tip", label, required=False),
         seconds=seconds,
         until_release=until_release,
-        source=_source(file, raw, label),
+        source=source_field(file, raw, label),
     )
 
 
@@ -170,8 +180,8 @@ def parse_routine(file: Path, text: str, origin: str = "bundled") -> Routine:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ContentError(file, f"is not valid TOML ({error})") from None
-    routine_id = _text(file, data, "id", None)
-    muscle = _text(file, data, "muscle", None)
+    routine_id = text_field(file, data, "id", None)
+    muscle = text_field(file, data, "muscle", None)
     if muscle not in MUSCLES:
         raise ContentError(file, f"must be one of {', '.join(MUSCLES)}, got {muscle!r}", None, "muscle")
     raw_steps = data.get("steps")
@@ -183,7 +193,7 @@ def parse_routine(file: Path, text: str, origin: str = "bundled") -> Routine:
         if step.id in seen:
             raise ContentError(file, f"id {step.id!r} is used twice in this routine", f"{number} ({step.id})", "id")
         seen.add(step.id)
-    return Routine(id=routine_id, muscle=muscle, title=_text(file, data, "title", None), steps=steps, origin=origin)
+    return Routine(id=routine_id, muscle=muscle, title=text_field(file, data, "title", None), steps=steps, origin=origin)
 
 
 def load_routine(file: Path, origin: str = "bundled") -> Routine:
@@ -197,18 +207,15 @@ def load_routine(file: Path, origin: str = "bundled") -> Routine:
 
 def load_guidance(file: Path) -> dict[str, Advice]:
     """Read the short advice texts (disclaimer, escalation, aftercare)."""
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ContentError(file, f"cannot be read ({error})") from None
+    data = read_toml(file)
     advice: dict[str, Advice] = {}
     for key, raw in data.items():
         if not isinstance(raw, dict):
             raise ContentError(file, "must be a table", None, key)
         advice[key] = Advice(
-            text=_text(file, raw, "text", key),
-            title=_text(file, raw, "title", key, required=False),
-            source=_source(file, raw, key),
+            text=text_field(file, raw, "text", key),
+            title=text_field(file, raw, "title", key, required=False),
+            source=source_field(file, raw, key),
         )
     return advice
 

@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from cramp_coach.core.content import ContentError, Source
+from cramp_coach.core.content import ContentError, Source, read_toml, source_field, text_field
 from cramp_coach.core.paths import assets_dir
 
 OUTCOMES = ("relief", "restless", "unclear", "redflag")
@@ -66,31 +64,10 @@ class Triage:
     outcomes: dict[str, Outcome]
 
 
-def _read(file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ContentError(file, f"cannot be read ({error})") from None
-
-
-def _text(file: Path, raw: dict[str, Any], key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(file, f"must be a non-empty text, got {value!r}", where, key)
-    return value.strip()
-
-
-def _source(file: Path, raw: dict[str, Any], where: str) -> Source:
-    source = raw.get("source")
-    if not isinstance(source, dict):
-        raise ContentError(file, "is missing; every piece of guidance needs { title = ..., url = ... }", where, "source")
-    return Source(title=_text(file, source, "title", where), url=_text(file, source, "url", where))
-
-
 def load_red_flags(assets: Path | None = None) -> RedFlags:
     """The red-flag signs, validated."""
     file = (assets or assets_dir()) / "redflags.toml"
-    data = _read(file)
+    data = read_toml(file)
 
     def flags(section: str) -> tuple[RedFlag, ...]:
         raws = data.get(section)
@@ -98,43 +75,43 @@ def load_red_flags(assets: Path | None = None) -> RedFlags:
             raise ContentError(file, f"needs at least one [[{section}]] table", None, section)
         return tuple(
             RedFlag(
-                id=_text(file, raw, "id", f"{section} {n}"),
-                title=_text(file, raw, "title", f"{section} {n}"),
-                action=_text(file, raw, "action", f"{section} {n}"),
-                source=_source(file, raw, f"{section} {n}"),
+                id=text_field(file, raw, "id", f"{section} {n}"),
+                title=text_field(file, raw, "title", f"{section} {n}"),
+                action=text_field(file, raw, "action", f"{section} {n}"),
+                source=source_field(file, raw, f"{section} {n}"),
             )
             for n, raw in enumerate(raws, start=1)
         )
 
-    return RedFlags(intro=_text(file, data, "intro", "top"), urgent=flags("urgent"), soon=flags("soon"))
+    return RedFlags(intro=text_field(file, data, "intro", "top"), urgent=flags("urgent"), soon=flags("soon"))
 
 
 def load_triage(assets: Path | None = None) -> Triage:
     """The question sequence, validated: every answer leads somewhere that exists, and it ends."""
     file = (assets or assets_dir()) / "triage.toml"
-    data = _read(file)
+    data = read_toml(file)
     questions = {}
     for n, raw in enumerate(data.get("questions", []), start=1):
         where = f"question {n}"
         question = Question(
-            id=_text(file, raw, "id", where),
-            text=_text(file, raw, "text", where),
-            yes=_text(file, raw, "yes", where),
-            no=_text(file, raw, "no", where),
-            source=_source(file, raw, where),
+            id=text_field(file, raw, "id", where),
+            text=text_field(file, raw, "text", where),
+            yes=text_field(file, raw, "yes", where),
+            no=text_field(file, raw, "no", where),
+            source=source_field(file, raw, where),
         )
         questions[question.id] = question
     outcomes = {}
     for key, raw in (data.get("outcomes") or {}).items():
         if key not in OUTCOMES:
             raise ContentError(file, f"must be one of {', '.join(OUTCOMES)}", "outcomes", key)
-        outcomes[key] = Outcome(key, _text(file, raw, "title", key), _text(file, raw, "text", key), _source(file, raw, key))
+        outcomes[key] = Outcome(key, text_field(file, raw, "title", key), text_field(file, raw, "text", key), source_field(file, raw, key))
     for question in questions.values():
         for answer in ("yes", "no"):
             target = getattr(question, answer)
             if target not in questions and target not in outcomes:
                 raise ContentError(file, f"leads to {target!r}, which is neither a question nor an outcome", question.id, answer)
-    start = _text(file, data, "start", "top")
+    start = text_field(file, data, "start", "top")
     if start not in questions:
         raise ContentError(file, f"names no question: {start!r}", "top", "start")
     return Triage(start=start, questions=questions, outcomes=outcomes)

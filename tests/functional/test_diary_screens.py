@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from textual.widgets import DataTable, Input
 
 from cramp_coach.app import ReliefRequest
@@ -13,7 +11,7 @@ from cramp_coach.screens.dialogs import ConfirmScreen, MoveAsideScreen
 from cramp_coach.screens.diary import DiaryScreen
 from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen
 from cramp_coach.screens.stats import StatsScreen
-from tests.helpers import app_with_clock, text_of
+from tests.helpers import app_with_clock, settle, text_of
 
 
 def seed(home, count=3, start="2026-11-0{day}T03:00:00+00:00", **fields):
@@ -79,27 +77,18 @@ async def test_detail_edit_delete_and_undo(hermetic_home, clock):
         app.screen.query_one("#form-note", Input).value = "edited"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert table.get_row_at(0)[4] == "9"
         assert Diary(hermetic_home).cramps()[0].note == "edited"
 
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert len(Diary(hermetic_home).cramps()) == 2
         assert table.row_count == 2
         await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert len(Diary(hermetic_home).cramps()) == 3
         assert table.row_count == 3
 
