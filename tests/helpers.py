@@ -31,3 +31,10 @@ def app_with_clock(home: Path, clock, relief: ReliefRequest | None = None, bell:
     home.mkdir(parents=True, exist_ok=True)
     services = Services(home=home, _library=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
     return make_app(services=services, relief=relief)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Let background workers (diary reads and writes) finish and the screen catch up."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()

@@ -6,7 +6,7 @@ import pytest
 
 from cramp_coach.app import ReliefRequest
 from tests.conftest import FakeClock
-from tests.helpers import app_with_clock
+from tests.helpers import app_with_clock, settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
@@ -79,19 +79,13 @@ def _ticked_book(home):
     return book
 
 
-async def _settle(app, pilot):
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def test_checklist_screen(snap_compare, hermetic_home):
     _ticked_book(hermetic_home)
     app = app_with_clock(hermetic_home, FakeClock())
 
     async def open_checklist(pilot):
         app.switch_mode("checklist")
-        await _settle(app, pilot)
+        await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_checklist)
 
@@ -102,9 +96,9 @@ def test_insights_screen(snap_compare, hermetic_home):
 
     async def open_insights(pilot):
         app.switch_mode("checklist")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("i")
-        await _settle(app, pilot)
+        await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=open_insights)
 
