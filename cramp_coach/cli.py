@@ -2,14 +2,18 @@
 
 Paths that only read or write data (log, export, import, stats) run on the core alone and never
 import Textual, so they start fast; the screens are imported only when a screen is opened.
-Exit codes: 0 ok, 1 data or file problem, 2 usage error.
+Exit codes: 0 ok, 1 data or file problem (also a closed pipe), 2 usage error. No command ever
+ends in a traceback (set ``CRAMP_COACH_DEBUG=1`` to see one for an unexpected error), and text
+that came from a person or a file is printed with control codes shown as visible escapes.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,10 +28,14 @@ from cramp_coach.core.models import (
     ValidationError,
     cramp_from_dict,
 )
+from cramp_coach.core.text import one_line, printable
 
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+MAX_DAYS = 36500
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+STDOUT = "-"
 
 
 class UsageError(Exception):
@@ -52,14 +60,29 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"must be a date like 2026-11-25, got {value!r}") from None
 
 
-def _positive(value: str) -> int:
+def _days(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_DAYS}, got {one_line(value)[:40]!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    if number > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS} (100 years), got {one_line(value)[:40]}")
     return number
+
+
+def _argv_text(value: str | None) -> str | None:
+    """Text from argv as the person meant it: bytes that were not UTF-8 become U+FFFD."""
+    if value is None:
+        return None
+    return os.fsencode(value).decode("utf-8", "replace") if any("\udc80" <= ch <= "\udcff" for ch in value) else value
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted in an error message: one line, no control codes, not too long."""
+    text = one_line(str(value))
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json", "md"), default="csv", help="csv, json (everything) or md (a report for a clinician)")
     export.add_argument("--from", dest="start", type=_day, help="first night to include (YYYY-MM-DD)")
     export.add_argument("--to", dest="end", type=_day, help="last night to include (YYYY-MM-DD)")
-    export.add_argument("-o", "--output", type=Path, help="write to this file (never overwrites one that exists)")
+    export.add_argument("-o", "--output", help="write to this file, created private (0600); never overwrites one that exists; - for stdout")
 
     importer = commands.add_parser("import", help="import a json or csv export; entries already there are skipped")
     importer.add_argument("file", type=Path)
@@ -104,21 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
     checklist.add_argument("--done", nargs="+", metavar="ID", help="tick these items for tonight")
 
     stats = commands.add_parser("stats", help="print the diary's statistics")
-    stats.add_argument("--days", type=_positive, help="only the last N nights")
+    stats.add_argument("--days", type=_days, help=f"only the last N nights (1 to {MAX_DAYS})")
     return parser
 
 
 def _open_diary():
     from cramp_coach.core.diary import Diary
     from cramp_coach.core.paths import data_dir
-    from cramp_coach.core.storage import StorageError
 
-    try:
-        return Diary(data_dir())  # an unreadable file raises on first use, and is never written
-    except StorageError as error:
-        raise DataError(
-            f"{error}. Nothing was changed. Run `cramp-coach` to move it aside and start a fresh diary."
-        ) from None
+    return Diary(data_dir())  # an unreadable file raises StorageError on first use, and is never written
+
+
+def _path(path: Path | str) -> str:
+    """A file path as it may be printed: one line, control codes escaped."""
+    return one_line(os.fsdecode(path))
 
 
 @functools.cache
@@ -137,12 +159,33 @@ def _step_names() -> dict[str, str]:
     return {**step_titles(data_dir()), ON_ITS_OWN: "on its own"}
 
 
+def _check_at(value: str | None) -> None:
+    """Refuse a start time outside the years a diary can hold, before any date arithmetic."""
+    if value is None:
+        return
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return  # the model names the expected form
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(f"cramp-coach log: --at must be a date and time from {FIRST_YEAR} to {LAST_YEAR}, got {_shown(value)}")
+
+
+def _log_option(field: str) -> str:
+    return {"started_at": "--at", "duration_s": "--duration", "tags": "--tag"}.get(field, f"--{field.replace('_', '-')}")
+
+
 def cmd_log(args: argparse.Namespace) -> int:
     now = datetime.now().astimezone()
-    if args.ended_by and args.ended_by not in _step_names():
+    note, ended_by = _argv_text(args.note) or "", _argv_text(args.ended_by)
+    tags = [_argv_text(tag) for tag in args.tag]
+    if args.intensity is None or not args.intensity.strip():
+        raise UsageError("cramp-coach log: --intensity is required: a whole number from 0 to 10")
+    if ended_by and ended_by not in _step_names():
         raise UsageError(
-            f"cramp-coach log: --ended-by must be a relief step id (e.g. calf-stretch, calf-massage) or '{ON_ITS_OWN}', got {args.ended_by!r}"
+            f"cramp-coach log: --ended-by must be a relief step id (e.g. calf-stretch, calf-massage) or '{ON_ITS_OWN}', got {_shown(ended_by)}"
         )
+    _check_at(args.at)
     try:
         cramp = cramp_from_dict(
             {
@@ -151,15 +194,17 @@ def cmd_log(args: argparse.Namespace) -> int:
                 "leg": args.leg,
                 "intensity": args.intensity,
                 "duration_s": args.duration,
-                "ended_by": args.ended_by,
-                "tags": args.tag,
-                "note": args.note,
+                "ended_by": ended_by,
+                "tags": tags,
+                "note": note,
             },
             now=now,
         )
     except ValidationError as error:
-        option = {"started_at": "--at", "duration_s": "--duration"}.get(error.field, f"--{error.field.replace('_', '-')}")
-        raise UsageError(f"cramp-coach log: {option} {str(error).split(': ', 1)[1]}") from None
+        message = getattr(error, "message", None) or str(error).split(": ", 1)[-1]
+        raise UsageError(f"cramp-coach log: {_log_option(error.field)} {message}") from None
+    except (ValueError, OverflowError) as error:  # a date the model did not catch
+        raise UsageError(f"cramp-coach log: --at cannot be used ({one_line(str(error))})") from None
     _open_diary().add_cramp(cramp)
     print(cramp.id)
     return EXIT_OK
@@ -170,8 +215,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.start and args.end and args.start > args.end:
         raise UsageError("cramp-coach export: --from must not be after --to")
-    if args.output is not None and args.output.exists():
-        raise DataError(f"{args.output} already exists; choose another file name (nothing was written)")
+    to_stdout = args.output in (None, STDOUT)
+    output = None if to_stdout else Path(args.output)
+    if output is not None and (output.exists() or output.is_symlink()):
+        raise DataError(f"{_path(output)} already exists; choose another file name (nothing was written)")
     diary = _open_diary()
     cramps = export.in_period(diary.cramps(), args.start, args.end)
     if args.format == "csv":
@@ -183,35 +230,68 @@ def cmd_export(args: argparse.Namespace) -> int:
         names = _step_names()
         disclaimer = _library().guidance.get("disclaimer")
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "")
-    if args.output is None:
+    if output is None:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        with open(args.output, "x", encoding="utf-8") as handle:
-            handle.write(text)
-        args.output.chmod(0o600)
-    except OSError as error:
-        raise DataError(f"{args.output}: cannot be written ({error.strerror})") from None
-    print(f"Wrote {len(cramps)} cramps to {args.output}", file=sys.stderr)
+        export.write_new_file(output, text)
+    except export.ExportWriteError as error:
+        raise DataError(f"{_path(output)}: cannot be written: {error.reason} (nothing was written)") from None
+    print(f"Wrote {len(cramps)} cramps to {_path(output)}", file=sys.stderr)
     return EXIT_OK
+
+
+MAX_LISTED = 5
+
+
+def _listed(items: Sequence[str]) -> str:
+    shown = "; ".join(one_line(item) for item in items[:MAX_LISTED])
+    return shown + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
+
+
+def _validate_import(raw_cramps: list, raw_nights: list, now: datetime) -> tuple[list, list, list[str]]:
+    """Every record checked (not only up to the first bad one); problems name the record and field."""
+    from cramp_coach.core.models import night_from_dict
+
+    cramps, nights, problems = [], [], []
+    for kind, records, build, valid in (
+        ("cramp", raw_cramps, lambda r: cramp_from_dict(r, now=now), cramps),
+        ("night", raw_nights, night_from_dict, nights),
+    ):
+        for number, record in enumerate(records, start=1):
+            try:
+                valid.append(build(record))
+            except ValidationError as error:
+                message = getattr(error, "message", None) or str(error).split(": ", 1)[-1]
+                problems.append(f"{kind} {number}: {error.field}: {message}")
+            except (ValueError, TypeError, OverflowError, RecursionError) as error:
+                problems.append(f"{kind} {number}: cannot be read ({error})")
+    return cramps, nights, problems
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from cramp_coach.core.export import ImportFormatError, read_import
-    from cramp_coach.core.models import validate_records
 
+    path = Path(args.file)
     try:
-        raw_cramps, raw_nights = read_import(args.file)
-        cramps, nights = validate_records(raw_cramps, raw_nights, datetime.now().astimezone())
+        raw_cramps, raw_nights = read_import(path)
     except ImportFormatError as error:
         raise DataError(f"{error}; nothing was imported") from None
-    except ValidationError as error:
-        raise DataError(f"{args.file}: {error}; nothing was imported") from None
+    cramps, nights, problems = _validate_import(raw_cramps, raw_nights, datetime.now().astimezone())
+    if problems:
+        count = "1 record" if len(problems) == 1 else f"{len(problems)} records"
+        raise DataError(f"{_path(path)}: {count} cannot be read, so nothing was imported: {_listed(problems)}")
     result = _open_diary().import_records(cramps, nights)
     print(
         f"Imported {result.cramps_added} cramps and {result.nights_added} nights "
         f"({result.cramps_skipped + result.nights_skipped} already in the diary)."
     )
+    conflicts = list(getattr(result, "conflicts", ()))
+    if conflicts:
+        print(
+            f"Not imported: {len(conflicts)} with the same id or night as a different entry already in the diary "
+            f"(the diary's entry was kept): {_listed(conflicts)}."
+        )
     return EXIT_OK
 
 
@@ -226,13 +306,15 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         known = [item.id for item in items]
         unknown = [item_id for item_id in args.done if item_id not in known]
         if unknown:
-            raise UsageError(f"cramp-coach checklist: unknown item id {', '.join(map(repr, unknown))}; tonight's ids are: {', '.join(known)}")
+            raise UsageError(
+                f"cramp-coach checklist: unknown item id {', '.join(map(_shown, unknown))}; tonight's ids are: {', '.join(map(one_line, known))}"
+            )
         for item_id in dict.fromkeys(args.done):
             book.tick(tonight, item_id, True)
     if args.list or args.done:
         ticked = book.ticks(tonight)
         for item in items:
-            print(f"{item.id} [{'x' if item.id in ticked else ' '}] {item.title}")
+            print(f"{one_line(item.id)} [{'x' if item.id in ticked else ' '}] {one_line(item.title)}")
     return EXIT_OK
 
 
@@ -250,9 +332,9 @@ def stats_text(cramps, today: date, days: int | None) -> str:
             ("Nights", f"{stats.first_night} to {stats.last_night}"),
             ("Mean intensity", f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else "not recorded"),
             ("Mean duration", f"{stats.mean_duration_s / 60:.1f} min" if stats.mean_duration_s is not None else "not recorded"),
-            ("Most common muscle", f"{stats.top_muscle[0]} ({stats.top_muscle[1]})" if stats.top_muscle else "not recorded"),
-            ("Most common leg", f"{stats.top_leg[0]} ({stats.top_leg[1]})" if stats.top_leg else "not recorded"),
-            ("Most often ended by", f"{names.get(stats.top_ended_by[0], stats.top_ended_by[0])} ({stats.top_ended_by[1]})" if stats.top_ended_by else "not recorded"),
+            ("Most common muscle", f"{one_line(stats.top_muscle[0])} ({stats.top_muscle[1]})" if stats.top_muscle else "not recorded"),
+            ("Most common leg", f"{one_line(stats.top_leg[0])} ({stats.top_leg[1]})" if stats.top_leg else "not recorded"),
+            ("Most often ended by", f"{one_line(names.get(stats.top_ended_by[0], stats.top_ended_by[0]))} ({stats.top_ended_by[1]})" if stats.top_ended_by else "not recorded"),
         ]
         width = max(len(label) for label, _ in rows)
         lines += [f"{label:<{width}}  {value}" for label, value in rows]
@@ -265,16 +347,16 @@ def stats_text(cramps, today: date, days: int | None) -> str:
             guidance = _library().guidance
             advice = guidance.get("see_clinician")
             if stats.busy_months and advice:
-                lines += ["", f"{advice.title}: {advice.text}", f"(Source: {advice.source.title})"]
+                lines += ["", f"{one_line(advice.title)}: {printable(advice.text)}", f"(Source: {one_line(advice.source.title)})"]
             medicine = guidance.get("new_medicine")
             if rise is not None and medicine:
                 lines += [
                     "",
-                    f"{medicine.title}: {rise.before_per_night:.2f} cramps a night in the 4 weeks before {rise.since}, "
-                    f"{rise.after_per_night:.2f} since. {medicine.text}",
-                    f"(Source: {medicine.source.title})",
+                    f"{one_line(medicine.title)}: {rise.before_per_night:.2f} cramps a night in the 4 weeks before {rise.since}, "
+                    f"{rise.after_per_night:.2f} since. {printable(medicine.text)}",
+                    f"(Source: {one_line(medicine.source.title)})",
                 ]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -286,36 +368,79 @@ def _run_app(args: argparse.Namespace, relief: bool = False, mode: str | None = 
     from cramp_coach.app import ReliefRequest, make_app
 
     request = ReliefRequest(muscle=args.muscle, side=args.side) if relief else None
-    make_app(relief=request, bell=not args.no_bell, start_mode=mode).run()
-    return EXIT_OK
+    app = make_app(relief=request, bell=not args.no_bell, start_mode=mode)
+    app.run()
+    return EXIT_DATA if app.return_code else EXIT_OK  # a crash of the app is not a success
+
+
+def _quiet_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate from a file name) is shown as an escape, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _stdout_gone() -> int:
+    """The reader of our output went away (``| head``): stop quietly, as other tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not complain again
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_DATA
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "relief":
+        return _run_app(args, relief=True)
+    if args.command == "diary":
+        return _run_app(args, mode="diary")
+    if args.command == "checklist" and not (args.list or args.done):
+        return _run_app(args, mode="checklist")
+    handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist}.get(args.command)
+    if handler is None:
+        return _run_app(args)
+    from cramp_coach.core.storage import CorruptFileError, StorageError
+
+    try:
+        return handler(args)
+    except CorruptFileError as error:
+        raise DataError(f"{error}. Nothing was changed. Run `cramp-coach` to move it aside and start a fresh diary.") from None
+    except StorageError as error:
+        raise DataError(f"{error}. Nothing was changed.") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
+    """Run the command line; returns the exit code. Never ends in a traceback."""
+    _quiet_streams()
     try:
-        args = parser.parse_args(argv)
-        if args.command == "relief":
-            return _run_app(args, relief=True)
-        if args.command == "diary":
-            return _run_app(args, mode="diary")
-        if args.command == "checklist" and not (args.list or args.done):
-            return _run_app(args, mode="checklist")
-        handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist}.get(args.command)
-        if handler is not None:
-            from cramp_coach.core.storage import StorageError
-
-            try:
-                return handler(args)
-            except StorageError as error:
-                raise DataError(f"{error}. Nothing was changed.") from None
-        return _run_app(args)
+        try:
+            code = _dispatch(build_parser().parse_args(argv))
+        finally:
+            sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
     except UsageError as error:
-        print(error, file=sys.stderr)
+        print(one_line(str(error)), file=sys.stderr)
         return EXIT_USAGE
     except DataError as error:
-        print(f"cramp-coach: {error}", file=sys.stderr)
+        print(f"cramp-coach: {one_line(str(error))}", file=sys.stderr)
         return EXIT_DATA
     except OSError as error:
-        print(f"cramp-coach: {error}", file=sys.stderr)
+        path = f"{one_line(os.fsdecode(error.filename))}: " if error.filename else ""
+        from cramp_coach.core.export import plain_reason
+
+        print(f"cramp-coach: {path}{plain_reason(error)}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("cramp-coach: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the promise: one line, never a traceback
+        if os.environ.get("CRAMP_COACH_DEBUG") == "1":
+            traceback.print_exc()
+        print(f"cramp-coach: unexpected error: {one_line(f'{type(error).__name__}: {error}')}", file=sys.stderr)
         return EXIT_DATA

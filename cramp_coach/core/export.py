@@ -1,10 +1,27 @@
-"""Exports of the diary (CSV, JSON, a Markdown report for a clinician) and reading them back in."""
+"""Exports of the diary (CSV, JSON, a Markdown report for a clinician) and reading them back in.
+
+Safe by construction:
+
+- CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+  tab or carriage return) get one leading apostrophe; importing a cramp-coach CSV removes it again,
+  so every note survives the round trip exactly.
+- The Markdown report escapes user text: no raw HTML, no images or links, one line per table cell,
+  control codes shown as visible escapes.
+- Import files are read only when they are regular files of at most ``MAX_IMPORT_BYTES``, opened
+  without blocking (a FIFO never hangs), and may start with a UTF-8 BOM.
+- ``write_new_file`` creates an export file 0600 with ``O_EXCL`` (never overwriting), and removes
+  it again if the write fails, so a retry works.
+"""
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
+import re
+import stat
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -13,14 +30,32 @@ from typing import Any
 from cramp_coach import __version__
 from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
 from cramp_coach.core.stats import diary_stats
+from cramp_coach.core.text import clean_text, one_line
 
 EXPORT_FORMAT = "cramp-coach-export"
 CSV_FIELDS = ("id", "started_at", "night", "leg", "muscle", "intensity", "duration_s", "ended_by", "routine", "tags", "note", "triage")
 FORMATS = ("csv", "json", "md")
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+EXPORT_FILE_MODE = 0o600
+
+# A cell a spreadsheet would treat as a formula, possibly behind apostrophes we added before.
+_FORMULA_CELL = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED_CELL = re.compile(r"'+[=+\-@\t\r]")
+_C1_CONTROLS = re.compile("[\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class ImportFormatError(ValueError):
     """An import file that cannot be read, with the file and the record at fault."""
+
+
+class ExportWriteError(OSError):
+    """An export file could not be written; ``reason`` says why in plain words. Nothing is left behind."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 def in_period(cramps: Sequence[Cramp], start: date | None, end: date | None) -> list[Cramp]:
@@ -28,21 +63,39 @@ def in_period(cramps: Sequence[Cramp], start: date | None, end: date | None) -> 
     return [c for c in cramps if (start is None or c.started_at.date() >= start) and (end is None or c.started_at.date() <= end)]
 
 
+# -- CSV ------------------------------------------------------------------------------------------
+def neutralise_cell(value: str) -> str:
+    """``value`` with one apostrophe in front if a spreadsheet would run it as a formula (OWASP)."""
+    return "'" + value if _FORMULA_CELL.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    """Undo ``neutralise_cell`` (for cells of a cramp-coach CSV export)."""
+    return value[1:] if _NEUTRALISED_CELL.match(value) else value
+
+
+def _valid_unicode(text: str) -> str:
+    """``text`` that can be written as UTF-8 (a lone surrogate becomes U+FFFD)."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def to_csv(cramps: Sequence[Cramp]) -> str:
-    """One row a cramp, oldest first; tags joined with ``;``."""
+    """One row a cramp, oldest first; tags joined with ``;``; formula-like cells neutralised."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
     for cramp in sorted(cramps, key=lambda c: c.started_at):
         row = cramp.to_dict()
         row["tags"] = ";".join(cramp.tags)
         row["triage"] = ";".join(cramp.triage)
-        writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_FIELDS})
+        cells = ("" if row.get(key) is None else str(row[key]) for key in CSV_FIELDS)
+        writer.writerow([neutralise_cell(clean_text(_valid_unicode(cell))) for cell in cells])
     return out.getvalue()
 
 
+# -- JSON -----------------------------------------------------------------------------------------
 def to_json(cramps: Sequence[Cramp], nights: Sequence[Night]) -> str:
-    """Everything: cramps and nights (with their checklist ticks)."""
+    """Everything: cramps and nights (with their checklist ticks). No raw control character in the text."""
     document = {
         "format": EXPORT_FORMAT,
         "schema": SCHEMA_VERSION,
@@ -51,7 +104,27 @@ def to_json(cramps: Sequence[Cramp], nights: Sequence[Night]) -> str:
         "cramps": [c.to_dict() for c in sorted(cramps, key=lambda c: c.started_at)],
         "nights": [n.to_dict() for n in sorted(nights, key=lambda n: n.night)],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself; DEL and C1 (which can only sit inside strings) get \u escapes too.
+    return _valid_unicode(_C1_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+# -- Markdown -------------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|#~])")
+_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+
+
+def md_text(value: str) -> str:
+    """User text as literal Markdown on one line: no HTML, no links or images, no table breaks."""
+    text = one_line(_valid_unicode(value)).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\\\1", text)
+
+
+def _md_own_text(value: str) -> str:
+    """The app's own bundled text (the disclaimer): one line, no HTML, emphasis left as written."""
+    return one_line(value).strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _minutes(seconds: float | None) -> str:
@@ -68,10 +141,11 @@ def to_markdown(
     step_name: Callable[[str], str] = str,
     disclaimer: str = "",
 ) -> str:
-    """A short report a person can hand to a clinician."""
+    """A short report a person can hand to a clinician; every text a person wrote is escaped."""
     stats = diary_stats(cramps)
-    first = start or stats.first_night
-    last = end or stats.last_night
+    dates = [c.started_at.date() for c in cramps]
+    first = start or (min(dates) if dates else None)
+    last = end or (max(dates) if dates else None)
     period = f"{first} to {last}" if first and last else "no cramps recorded"
     lines = [
         "# Night leg cramps: diary report",
@@ -86,10 +160,10 @@ def to_markdown(
             "",
             f"- Average intensity: {intensity}",
             f"- Average duration: {_minutes(stats.mean_duration_s)}",
-            f"- Most common muscle: {stats.top_muscle[0]} ({stats.top_muscle[1]})" if stats.top_muscle else "- Muscle: not recorded",
-            f"- Most common leg: {stats.top_leg[0]} ({stats.top_leg[1]})" if stats.top_leg else "- Leg: not recorded",
+            f"- Most common muscle: {md_text(stats.top_muscle[0])} ({stats.top_muscle[1]})" if stats.top_muscle else "- Muscle: not recorded",
+            f"- Most common leg: {md_text(stats.top_leg[0])} ({stats.top_leg[1]})" if stats.top_leg else "- Leg: not recorded",
             "",
-            "## Cramps per month",
+            "## Cramps per month (by the evening the night began)",
             "",
             "| month | cramps |",
             "|---|---|",
@@ -102,49 +176,138 @@ def to_markdown(
         muscles: dict[str, int] = {}
         for cramp in cramps:
             muscles[cramp.muscle] = muscles.get(cramp.muscle, 0) + 1
-        lines += ["## Muscles", "", *[f"- {m}: {n}" for m, n in sorted(muscles.items(), key=lambda i: -i[1])], ""]
+        lines += ["## Muscles", "", *[f"- {md_text(m)}: {n}" for m, n in sorted(muscles.items(), key=lambda i: -i[1])], ""]
         lines += ["## Tags (possible triggers noted by the person)", ""]
-        lines += [f"- {tag}: {n}" for tag, n in stats.tags] or ["- none noted"]
+        lines += [f"- {md_text(tag)}: {n}" for tag, n in stats.tags] or ["- none noted"]
         lines += ["", "## What ended the cramps", ""]
-        lines += [f"- {step_name(step)}: {n}" for step, n in stats.ended_by] or ["- not recorded"]
+        lines += [f"- {md_text(step_name(step))}: {n}" for step, n in stats.ended_by] or ["- not recorded"]
         lines += [
             "",
             "## Every cramp",
             "",
-            "| night | time | leg | muscle | intensity | duration | ended by | note |",
+            "Date and time are when the cramp started (local clock time as recorded).",
+            "",
+            "| date | time | leg | muscle | intensity | duration | ended by | note |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for c in sorted(cramps, key=lambda c: c.started_at):
-            lines.append(
-                f"| {c.night} | {c.started_at.strftime('%H:%M')} | {c.leg or ''} | {c.muscle} | "
-                f"{'' if c.intensity is None else c.intensity} | {_minutes(c.duration_s) if c.duration_s is not None else ''} | "
-                f"{step_name(c.ended_by) if c.ended_by else ''} | {c.note.replace('|', '/')} |"
+            cells = (
+                c.started_at.date().isoformat(),
+                c.started_at.strftime("%H:%M"),
+                md_text(c.leg or ""),
+                md_text(c.muscle),
+                "" if c.intensity is None else str(c.intensity),
+                _minutes(c.duration_s) if c.duration_s is not None else "",
+                md_text(step_name(c.ended_by)) if c.ended_by else "",
+                md_text(c.note),
             )
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     if disclaimer:
-        lines += ["---", "", f"_{disclaimer} Generated by cramp-coach {__version__}._", ""]
+        lines += ["---", "", f"_{_md_own_text(disclaimer)} Generated by cramp-coach {__version__}._", ""]
     return "\n".join(lines)
 
 
-def _read_text(path: Path) -> str:
+# -- writing an export file -----------------------------------------------------------------------
+_PLAIN_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "its folder does not exist",
+    errno.ENOTDIR: "its folder does not exist",
+    errno.EISDIR: "it is a folder",
+    errno.EEXIST: "it already exists; choose another file name",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+def plain_reason(error: OSError) -> str:
+    """An ``OSError`` in plain words."""
+    return _PLAIN_REASONS.get(error.errno or 0) or (error.strerror or str(error) or "it cannot be written").lower()
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create ``path`` (0600, never replacing a file) holding ``text``, on disk when this returns.
+
+    Raises :class:`ExportWriteError`; a partly written file is removed first, so a retry works.
+    """
+    data = _valid_unicode(text).encode("utf-8")
     try:
-        return path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), EXPORT_FILE_MODE)
+    except OSError as error:
+        raise ExportWriteError(path, plain_reason(error)) from None
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException as error:
+        os.close(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise ExportWriteError(path, plain_reason(error)) from None
+        raise
+    try:
+        os.close(fd)
+    except OSError as error:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise ExportWriteError(path, plain_reason(error)) from None
+
+
+# -- reading an import file -----------------------------------------------------------------------
+def _size_text(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
+
+
+def read_import_text(path: Path, limit: int = MAX_IMPORT_BYTES) -> str:
+    """The text of an import file: a regular file of at most ``limit`` bytes, UTF-8 with or without a BOM."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFormatError(f"{path}: is not a regular file")
+        if info.st_size > limit:
+            raise ImportFormatError(f"{path}: is larger than {_size_text(limit)}")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ImportFormatError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path}: is not a UTF-8 text file") from None
     except OSError as error:
-        raise ImportFormatError(f"{path}: cannot be read ({error.strerror})") from None
+        raise ImportFormatError(f"{path}: cannot be read ({plain_reason(error)})") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check above
+                raise ImportFormatError(f"{path}: is not a regular file")
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise ImportFormatError(f"{path}: cannot be read ({plain_reason(error)})") from None
+    if len(data) > limit:
+        raise ImportFormatError(f"{path}: is larger than {_size_text(limit)}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(f"{path}: is not a UTF-8 text file (byte {error.start + 1})") from None
 
 
 def read_import(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Read a JSON or CSV export into raw cramp and night records (``models.validate_records`` checks them)."""
-    text = _read_text(path)
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        cramps, nights = _records_from_json(path, text)
-    else:
-        cramps, nights = _records_from_csv(path, text), []
-    return cramps, nights
+    """Read a JSON or CSV export into raw cramp and night records (``models.cramp_from_dict`` checks them)."""
+    return parse_import(path, read_import_text(path))
+
+
+def parse_import(path: Path, text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Like ``read_import`` for text already read (``path`` names it in messages and picks the format)."""
+    text = text.removeprefix("\ufeff")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        return _records_from_json(path, text)
+    return _records_from_csv(path, text), []
 
 
 def _records_from_json(path: Path, text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -152,11 +315,22 @@ def _records_from_json(path: Path, text: str) -> tuple[list[dict[str, Any]], lis
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFormatError(f"{path}: is not valid JSON (line {error.lineno}, column {error.colno})") from None
+    except RecursionError:
+        raise ImportFormatError(f"{path}: is nested too deeply to be a cramp-coach export") from None
+    except MemoryError:
+        raise ImportFormatError(f"{path}: is too large to read") from None
+    except ValueError as error:  # e.g. a number with more digits than Python converts
+        raise ImportFormatError(f"{path}: is not valid JSON ({one_line(str(error))})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ImportFormatError(f"{path}: is not a cramp-coach JSON export (no \"format\": \"{EXPORT_FORMAT}\")")
-    schema = document.get("schema")
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise ImportFormatError(f"{path}: export schema {schema!r} is newer than this cramp-coach reads ({SCHEMA_VERSION})")
+    if "schema" not in document:
+        raise ImportFormatError(f"{path}: has no \"schema\" number (a cramp-coach export has one from 1 to {SCHEMA_VERSION})")
+    schema = document["schema"]
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        shown = one_line(repr(schema))[:40]
+        raise ImportFormatError(f"{path}: \"schema\" must be a whole number from 1 to {SCHEMA_VERSION}, got {shown}")
+    if schema > SCHEMA_VERSION:
+        raise ImportFormatError(f"{path}: export schema {schema} is newer than this cramp-coach reads (up to {SCHEMA_VERSION}); update cramp-coach")
     cramps, nights = document.get("cramps", []), document.get("nights", [])
     if not isinstance(cramps, list) or not isinstance(nights, list):
         raise ImportFormatError(f"{path}: \"cramps\" and \"nights\" must be lists")
@@ -164,12 +338,23 @@ def _records_from_json(path: Path, text: str) -> tuple[list[dict[str, Any]], lis
 
 
 def _records_from_csv(path: Path, text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or not {"started_at", "muscle"} <= set(reader.fieldnames):
-        raise ImportFormatError(f"{path}: is not a cramp-coach CSV export (it needs the columns {', '.join(CSV_FIELDS)})")
-    records = []
-    for row in reader:
-        if None in row:
-            raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
-        records.append({key: (value if value != "" else None) for key, value in row.items()})
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, None)
+        if header is None or not {"started_at", "muscle"} <= set(header):
+            raise ImportFormatError(f"{path}: is not a cramp-coach CSV export (it needs the columns {', '.join(CSV_FIELDS)})")
+        ours = tuple(header) == CSV_FIELDS  # our own export: formula cells carry our apostrophe
+        records = []
+        for row in reader:
+            if not row:
+                continue
+            if len(row) > len(header):
+                raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
+            cells = [restore_cell(cell) if ours else cell for cell in row]
+            records.append({key: (value if value != "" else None) for key, value in zip(header, cells)})
+    except csv.Error as error:
+        message = str(error)
+        if "field larger than field limit" in message:
+            message = f"a value is longer than {csv.field_size_limit()} characters"
+        raise ImportFormatError(f"{path}: line {reader.line_num}: is not valid CSV ({one_line(message)})") from None
     return records
