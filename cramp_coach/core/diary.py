@@ -17,7 +17,13 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
+from cramp_coach.core.models import (
+    DIARY_MUSCLES,
+    LEGS,
+    SCHEMA_VERSION,
+    Cramp,
+    Night,
+)
 from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError
 
 DIARY_FILE = "diary.json"
@@ -29,6 +35,93 @@ SETTINGS = "settings"
 
 class DiaryTooNewError(StorageError):
     """The diary was written by a newer cramp_coach."""
+
+
+class EditConflictError(ValueError):
+    """The entry was changed (or deleted) elsewhere since it was opened for editing.
+
+    ``current`` is the entry as the diary holds it now (``None`` when it was deleted).
+    """
+
+    def __init__(self, cramp_id: str, current: Cramp | None):
+        self.cramp_id = cramp_id
+        self.current = current
+        what = "deleted" if current is None else "changed"
+        super().__init__(f"this cramp was {what} elsewhere since you opened it")
+
+
+def _bad_record(path: Path, table: str, key: str, problem: str) -> CorruptFileError:
+    kind = "cramp" if table == CRAMPS else "night"
+    return CorruptFileError(path, f"is not a diary this version can use: {kind} record {key} in '{table}' {problem}")
+
+
+def _is_text(value: Any, limit: int) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+def _is_whole(value: Any, low: int, high: int) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and low <= value <= high)
+
+
+def _texts(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def check_cramp_record(doc: dict[str, Any]) -> str | None:
+    """What is wrong with a stored cramp record, or ``None`` (a quick check: the store reads it often)."""
+    if not _is_text(doc.get("id"), 64) or not doc["id"]:
+        return "has no usable id"
+    started = doc.get("started_at")
+    if not _is_text(started, 64):
+        return "has no start time"
+    try:
+        moment = datetime.fromisoformat(started)
+    except ValueError:
+        return f"has a start time that is not a date and time ({started[:40]!r})"
+    if moment.tzinfo is None or not 1900 <= moment.year <= 2200:
+        return "has a start time without a UTC offset or out of range"
+    if doc.get("muscle") not in DIARY_MUSCLES:
+        return "has an unknown muscle"
+    if doc.get("leg") is not None and doc.get("leg") not in LEGS:
+        return "has an unknown leg"
+    if not _is_whole(doc.get("intensity"), 0, 10) or not _is_whole(doc.get("duration_s"), 0, 24 * 3600):
+        return "has an intensity or duration out of range"
+    for key in ("note", "ended_by", "routine"):
+        if doc.get(key) is not None and not _is_text(doc.get(key), 2000):
+            return f"has a {key} that is not text"
+    if not _texts(doc.get("tags")) or not _texts(doc.get("triage")):
+        return "has tags or answers that are not a list of texts"
+    return None
+
+
+def check_night_record(doc: dict[str, Any]) -> str | None:
+    """What is wrong with a stored night record, or ``None``."""
+    night = doc.get("night")
+    if not _is_text(night, 32):
+        return "has no night date"
+    try:
+        date.fromisoformat(night)
+    except ValueError:
+        return f"has a night that is not a date ({night[:40]!r})"
+    if not _is_whole(doc.get("sleep_quality"), 1, 5) or not _is_whole(doc.get("times_woken"), 0, 50):
+        return "has a sleep quality or times woken out of range"
+    if doc.get("note") is not None and not _is_text(doc.get("note"), 2000):
+        return "has a note that is not text"
+    if not _texts(doc.get("ticks")):
+        return "has ticks that are not a list of item ids"
+    return None
+
+
+def check_records(data: dict[str, Any], path: Path) -> None:
+    """Refuse a diary any of whose records this version cannot read: it is then never written."""
+    for table, check in ((CRAMPS, check_cramp_record), (NIGHTS, check_night_record)):
+        for key, doc in data.get(table, {}).items():
+            problem = check(doc)
+            if problem is not None:
+                raise _bad_record(path, table, key, problem)
+    for key, doc in data.get(SETTINGS, {}).items():
+        if not isinstance(doc.get("key"), str):
+            raise CorruptFileError(path, f"is not a diary this version can use: setting record {key} has no key")
 
 
 def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE)) -> dict[str, Any]:
@@ -60,6 +153,7 @@ def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE)) -> dict[str, An
         for doc in data.get(NIGHTS, {}).values():
             doc.setdefault("ticks", [])
             doc["v"] = 2
+    check_records(data, path)
     data[META] = {"1": {"schema_version": SCHEMA_VERSION}}
     return data
 
@@ -100,12 +194,17 @@ def night_from_stored(doc: dict[str, Any]) -> Night:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import added and what it found already there."""
+    """What an import added, what it found already there, and what clashed.
+
+    A conflict is a record whose id (or night) is in the diary with different content: it is not
+    written, and is not counted as skipped.
+    """
 
     cramps_added: int
     cramps_skipped: int
     nights_added: int
     nights_skipped: int
+    conflicts: tuple[str, ...] = ()
 
 
 class Diary:
@@ -173,9 +272,21 @@ class Diary:
             self._table(CRAMPS).insert(cramp.to_dict())
         return cramp
 
-    def update_cramp(self, cramp: Cramp) -> Cramp:
-        """Replace a saved cramp (same id) with an edited one."""
+    def update_cramp(self, cramp: Cramp, expected: Cramp | None = None) -> Cramp:
+        """Replace a saved cramp (same id) with an edited one.
+
+        With ``expected`` (the entry as it was when the edit began), refuse with
+        :class:`EditConflictError` if the diary now holds something else, so no edit made elsewhere
+        is silently overwritten.
+        """
         with self.storage.transaction():
+            if expected is not None:
+                try:
+                    current: Cramp | None = self.get_cramp(cramp.id)
+                except KeyError:
+                    current = None
+                if current != expected:
+                    raise EditConflictError(cramp.id, current)
             if not self._table(CRAMPS).update(cramp.to_dict(), Query().id == cramp.id):
                 raise KeyError(cramp.id)
         return cramp
@@ -220,30 +331,42 @@ class Diary:
 
     def import_records(self, new_cramps: Sequence[Cramp], new_nights: Sequence[Night] = ()) -> ImportResult:
         """Add validated records in one write; ones already present (same id, same night) are skipped."""
+        conflicts: list[str] = []
         with self.storage.transaction():
             raw = self._raw()
-            known_ids = {doc.get("id") for doc in raw.get(CRAMPS, {}).values()}
-            known_nights = {doc.get("night") for doc in raw.get(NIGHTS, {}).values()}
-            cramp_docs, seen = [], set(known_ids)
+            known_cramps: dict[str, Cramp] = {doc["id"]: cramp_from_stored(doc) for doc in raw.get(CRAMPS, {}).values()}
+            known_nights = {doc["night"]: night_from_stored(doc) for doc in raw.get(NIGHTS, {}).values()}
+            cramp_docs, cramps_skipped = [], 0
             for cramp in new_cramps:
-                if cramp.id not in seen:
-                    seen.add(cramp.id)
+                known = known_cramps.get(cramp.id)
+                if known is None:
+                    known_cramps[cramp.id] = cramp
                     cramp_docs.append(cramp.to_dict())
-            night_docs, seen_nights = [], set(known_nights)
+                elif known == cramp:
+                    cramps_skipped += 1
+                else:
+                    conflicts.append(f"cramp {cramp.id}")
+            night_docs, nights_skipped = [], 0
             for night in new_nights:
                 key = night.night.isoformat()
-                if key not in seen_nights:
-                    seen_nights.add(key)
+                known_night = known_nights.get(key)
+                if known_night is None:
+                    known_nights[key] = night
                     night_docs.append(night.to_dict())
+                elif known_night == night:
+                    nights_skipped += 1
+                else:
+                    conflicts.append(f"night {key}")
             if cramp_docs or night_docs:
                 self._insert_many(raw, CRAMPS, cramp_docs)
                 self._insert_many(raw, NIGHTS, night_docs)
                 self.storage.write(raw)
         return ImportResult(
             cramps_added=len(cramp_docs),
-            cramps_skipped=len(new_cramps) - len(cramp_docs),
+            cramps_skipped=cramps_skipped,
             nights_added=len(night_docs),
-            nights_skipped=len(new_nights) - len(night_docs),
+            nights_skipped=nights_skipped,
+            conflicts=tuple(conflicts),
         )
 
     @staticmethod

@@ -7,11 +7,14 @@ dataclasses through ``cramp_from_dict`` / ``night_from_dict``; a bad value raise
 
 from __future__ import annotations
 
+import re
 import uuid
-from functools import cached_property
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
+
+from cramp_coach.core.text import clean_text, one_line
 
 SCHEMA_VERSION = 2
 LEGS = ("left", "right", "both")
@@ -31,6 +34,11 @@ MIN_STEP_SECONDS = 5
 MAX_STEP_SECONDS = 600
 MAX_NOTE = 2000
 MAX_TAG = 40
+MAX_TAGS = 30
+MAX_SHORT_TEXT = 80  # ended_by, routine, one triage answer
+MAX_ID = 64
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # start times outside these years are typing mistakes
+_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 NIGHT_TURNS_AT_HOUR = 12  # events before noon belong to the previous evening's night
 
 
@@ -39,6 +47,7 @@ class ValidationError(ValueError):
 
     def __init__(self, field_name: str, message: str):
         self.field = field_name
+        self.message = message
         super().__init__(f"{field_name}: {message}")
 
 
@@ -80,14 +89,22 @@ class Cramp:
         return night_of(self.started_at)
 
     def to_dict(self) -> dict[str, Any]:
-        """The stored form (JSON-friendly)."""
-        data = asdict(self)
-        data["started_at"] = self.started_at.isoformat()
-        data["night"] = self.night.isoformat()
-        data["tags"] = list(self.tags)
-        data["triage"] = list(self.triage)
-        data["v"] = SCHEMA_VERSION
-        return data
+        """The stored form (JSON-friendly), written out by hand: it is on the export and import paths."""
+        return {
+            "started_at": self.started_at.isoformat(),
+            "muscle": self.muscle,
+            "leg": self.leg,
+            "intensity": self.intensity,
+            "duration_s": self.duration_s,
+            "ended_by": self.ended_by,
+            "routine": self.routine,
+            "tags": list(self.tags),
+            "note": self.note,
+            "id": self.id,
+            "triage": list(self.triage),
+            "night": self.night.isoformat(),
+            "v": SCHEMA_VERSION,
+        }
 
     def with_changes(self, **changes: Any) -> Cramp:
         """A copy with some fields changed, validated again."""
@@ -116,18 +133,30 @@ class Night:
         }
 
 
+def _shown(value: Any) -> str:
+    """A value quoted in an error message: short, and with no control codes."""
+    text = repr(value)
+    return one_line(text if len(text) <= 60 else text[:57] + "...")
+
+
 def parse_moment(value: Any, field_name: str = "started_at") -> datetime:
     """An ISO date-time with a UTC offset; a naive time is taken as local time."""
+    wanted = f"must be an ISO date and time like 2026-11-25T03:10 (years {FIRST_YEAR} to {LAST_YEAR})"
     if isinstance(value, datetime):
         moment = value
-    elif isinstance(value, str) and value.strip():
+    elif isinstance(value, str) and value.strip() and len(value) <= 64:
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(field_name, f"must be an ISO date and time like 2026-11-25T03:10, got {value!r}") from None
+            raise ValidationError(field_name, f"{wanted}, got {_shown(value)}") from None
     else:
-        raise ValidationError(field_name, f"must be an ISO date and time like 2026-11-25T03:10, got {value!r}")
-    return moment if moment.tzinfo is not None else moment.astimezone()
+        raise ValidationError(field_name, f"{wanted}, got {_shown(value)}")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationError(field_name, f"{wanted}, got {_shown(value)}")
+    try:
+        return moment if moment.tzinfo is not None else moment.astimezone()
+    except (OverflowError, OSError, ValueError):
+        raise ValidationError(field_name, f"{wanted}, got {_shown(value)}") from None
 
 
 def parse_day(value: Any, field_name: str) -> date:
@@ -135,9 +164,14 @@ def parse_day(value: Any, field_name: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        if not isinstance(value, str) or len(value) > 32:
+            raise ValueError
+        day = date.fromisoformat(value.strip())
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError
+        return day
     except ValueError:
-        raise ValidationError(field_name, f"must be a date like 2026-11-25, got {value!r}") from None
+        raise ValidationError(field_name, f"must be a date like 2026-11-25 (years {FIRST_YEAR} to {LAST_YEAR}), got {_shown(value)}") from None
 
 
 def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: bool = True) -> int | None:
@@ -146,15 +180,17 @@ def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: 
             return None
         raise ValidationError(field_name, "is required")
     if isinstance(value, bool):
-        raise ValidationError(field_name, f"must be a whole number, got {value!r}")
+        raise ValidationError(field_name, f"must be a whole number, got {_shown(value)}")
     try:
+        if isinstance(value, str) and len(value) > 32:
+            raise ValueError
         number = float(value) if isinstance(value, str) else value
         if not isinstance(number, (int, float)) or number != int(number):
             raise ValueError
         number = int(number)
     except (TypeError, ValueError, OverflowError):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise ValidationError(field_name, f"must be a whole number {span}, got {value!r}") from None
+        raise ValidationError(field_name, f"must be a whole number {span}, got {_shown(value)}") from None
     if number < low or (high is not None and number > high):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
         raise ValidationError(field_name, f"must be {span}, got {number}")
@@ -166,18 +202,19 @@ def _choice(value: Any, field_name: str, allowed: tuple[str, ...], allow_none: b
         if allow_none:
             return None
         raise ValidationError(field_name, f"is required: one of {', '.join(allowed)}")
-    text = str(value).strip().lower()
+    text = value.strip().lower() if isinstance(value, str) else None
     if text not in allowed:
-        raise ValidationError(field_name, f"must be one of {', '.join(allowed)}, got {value!r}")
+        raise ValidationError(field_name, f"must be one of {', '.join(allowed)}, got {_shown(value)}")
     return text
 
 
 def _text(value: Any, field_name: str, limit: int) -> str:
+    """Text as stored: control codes removed (see ``core.text``), trimmed, and no longer than ``limit``."""
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(field_name, f"must be text, got {value!r}")
-    text = value.strip()
+        raise ValidationError(field_name, f"must be text, got {_shown(value)}")
+    text = clean_text(value).strip()
     if len(text) > limit:
         raise ValidationError(field_name, f"must be at most {limit} characters, got {len(text)}")
     return text
@@ -189,7 +226,9 @@ def _tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.replace(",", ";").split(";")]
     if not isinstance(value, (list, tuple)):
-        raise ValidationError("tags", f"must be a list of short texts, got {value!r}")
+        raise ValidationError("tags", f"must be a list of short texts, got {_shown(value)}")
+    if len(value) > MAX_TAGS:
+        raise ValidationError("tags", f"must be at most {MAX_TAGS} tags, got {len(value)}")
     tags: list[str] = []
     for raw in value:
         tag = _text(raw, "tags", MAX_TAG).lower()
@@ -205,10 +244,10 @@ def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cra
     started_at = parse_moment(data.get("started_at"))
     if now is not None and started_at > now + timedelta(minutes=1):
         raise ValidationError("started_at", f"is in the future ({started_at.isoformat(timespec='minutes')})")
-    ended_by = _text(data.get("ended_by"), "ended_by", 80) or None
+    ended_by = _text(data.get("ended_by"), "ended_by", MAX_SHORT_TEXT) or None
     cramp_id = data.get("id") or new_id()
-    if not isinstance(cramp_id, str) or not cramp_id.strip() or len(cramp_id) > 64:
-        raise ValidationError("id", f"must be a short text, got {cramp_id!r}")
+    if not isinstance(cramp_id, str) or not _ID_PATTERN.fullmatch(cramp_id.strip()):
+        raise ValidationError("id", f"must be 1 to {MAX_ID} letters, digits or . _ : -, got {_shown(cramp_id)}")
     return Cramp(
         id=cramp_id.strip(),
         started_at=started_at,
@@ -217,7 +256,7 @@ def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cra
         intensity=_whole(data.get("intensity"), "intensity", 0, 10),
         duration_s=_whole(data.get("duration_s"), "duration_s", 0, 24 * 3600),
         ended_by=ended_by,
-        routine=_text(data.get("routine"), "routine", 80) or None,
+        routine=_text(data.get("routine"), "routine", MAX_SHORT_TEXT) or None,
         tags=_tags(data.get("tags")),
         note=_text(data.get("note"), "note", MAX_NOTE),
         triage=_triage(data.get("triage")),
@@ -229,9 +268,10 @@ def _triage(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = value.split(";")
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValidationError("triage", f"must be a list of answers like 'knot: yes', got {value!r}")
-    return tuple(v.strip()[:80] for v in value if v.strip())
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_TAGS or not all(isinstance(v, str) for v in value):
+        raise ValidationError("triage", f"must be a list of answers like 'knot: yes', got {_shown(value)}")
+    answers = (clean_text(v).strip()[:MAX_SHORT_TEXT] for v in value)
+    return tuple(answer for answer in answers if answer)
 
 
 def night_from_dict(data: dict[str, Any]) -> Night:
@@ -239,14 +279,18 @@ def night_from_dict(data: dict[str, Any]) -> Night:
     if not isinstance(data, dict):
         raise ValidationError("night", f"must be a record of fields, got {type(data).__name__}")
     ticks = data.get("ticks") or []
-    if not isinstance(ticks, (list, tuple)) or not all(isinstance(t, str) for t in ticks):
-        raise ValidationError("ticks", f"must be a list of checklist item ids, got {ticks!r}")
+    if (
+        not isinstance(ticks, (list, tuple))
+        or len(ticks) > 200
+        or not all(isinstance(t, str) and len(t) <= MAX_ID for t in ticks)
+    ):
+        raise ValidationError("ticks", f"must be a list of checklist item ids, got {_shown(ticks)}")
     return Night(
         night=parse_day(data.get("night"), "night"),
         sleep_quality=_whole(data.get("sleep_quality"), "sleep_quality", 1, 5),
         times_woken=_whole(data.get("times_woken"), "times_woken", 0, 50),
         note=_text(data.get("note"), "note", MAX_NOTE),
-        ticks=tuple(dict.fromkeys(t.strip() for t in ticks if t.strip())),
+        ticks=tuple(dict.fromkeys(clean_text(t).strip() for t in ticks if clean_text(t).strip())),
     )
 
 
@@ -259,10 +303,10 @@ def validate_records(
         try:
             valid_cramps.append(cramp_from_dict(record, now=now))
         except ValidationError as error:
-            raise ValidationError(f"cramp {number}: {error.field}", str(error).split(": ", 1)[1]) from None
+            raise ValidationError(f"cramp {number}: {error.field}", error.message) from None
     for number, record in enumerate(nights, start=1):
         try:
             valid_nights.append(night_from_dict(record))
         except ValidationError as error:
-            raise ValidationError(f"night {number}: {error.field}", str(error).split(": ", 1)[1]) from None
+            raise ValidationError(f"night {number}: {error.field}", error.message) from None
     return valid_cramps, valid_nights

@@ -5,8 +5,13 @@ no lock, so two processes can lose each other's writes. This storage instead:
 
 - writes a temporary file in the same folder, fsyncs it, ``os.replace``s it over the diary and
   fsyncs the folder: a write that returns is on disk, and a crash leaves the old file or the new;
-- takes an exclusive ``flock`` on a lock file for every read-modify-write, re-reading inside it;
-- refuses to read (and so ever to overwrite) a file that is not valid JSON.
+- takes an exclusive ``flock`` on a lock file for every read-modify-write, re-reading inside it,
+  and a shared one for a plain read;
+- refuses to read (and so ever to overwrite) a file that is not valid JSON, is not a regular file,
+  is too large or too deeply nested;
+- writes through a symlinked diary to its target, never replacing the link;
+- turns every failed write (a full disk, a read-only file system, ...) into ``WriteFailedError``
+  with a plain reason, after removing its temporary file.
 
 Files are created 0600 in a 0700 folder.
 """
@@ -17,7 +22,9 @@ import errno
 import fcntl
 import json
 import os
+import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +38,7 @@ from cramp_coach.core.paths import FILE_MODE, ensure_private_dir
 TEMP_PREFIX = ".diary-"
 TEMP_SUFFIX = ".tmp"
 LOCK_WAIT_SECONDS = 15.0
+MAX_DIARY_BYTES = 256 * 1024 * 1024  # about a million cramps; anything larger is not ours
 
 
 class StorageError(Exception):
@@ -48,6 +56,33 @@ class CorruptFileError(StorageError):
 
 class LockTimeoutError(StorageError):
     """Another process held the diary's lock for too long."""
+
+
+class WriteFailedError(StorageError):
+    """Writing failed (disk full, read-only, no permission...); the file on disk is unchanged."""
+
+    def __init__(self, path: Path, error: OSError):
+        self.errno = error.errno
+        super().__init__(path, plain_reason(error))
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "the disk reported an input/output error",
+    errno.ENOENT: "the folder no longer exists",
+    errno.ENOTDIR: "part of the path is not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENAMETOOLONG: "the path is too long",
+}
+
+
+def plain_reason(error: OSError) -> str:
+    """An OSError in plain words ("the disk is full"), for a person at 3 a.m."""
+    return _REASONS.get(error.errno or 0, error.strerror or str(error) or "an unknown error")
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -75,41 +110,96 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 class FileLock:
-    """An exclusive, re-entrant (within one object) ``flock`` on a lock file beside the diary."""
+    """A re-entrant (within one object) ``flock`` on a lock file beside the diary.
+
+    ``acquire()`` takes it exclusively (writers); ``shared()`` takes it shared (readers), so reads
+    never see a write half done and never hold up each other. Threads of one process (the app's
+    workers) take turns through a thread lock before the file lock.
+    """
 
     def __init__(self, path: Path, wait: float = LOCK_WAIT_SECONDS):
         self.path = path
         self.wait = wait
         self._fd: int | None = None
         self._depth = 0
+        self._threads = threading.RLock()
+        self._owner: int | None = None
 
-    def acquire(self) -> None:
-        if self._depth:
-            self._depth += 1
-            return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    def held_here(self) -> bool:
+        """True when this thread holds the lock exclusively."""
+        return self._depth > 0 and self._owner == threading.get_ident()
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+        except OSError as error:
+            raise WriteFailedError(self.path, error) from None
+
+    def _wait_for(self, fd: int, mode: int) -> None:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                return
             except OSError as error:
                 if error.errno not in (errno.EAGAIN, errno.EACCES):
                     os.close(fd)
-                    raise
+                    raise StorageError(self.path, f"cannot be locked ({plain_reason(error)})") from None
                 if time.monotonic() > deadline:
                     os.close(fd)
-                    raise LockTimeoutError(self.path, f"another cramp-coach has held the lock for over {self.wait:.0f} s") from None
+                    raise LockTimeoutError(
+                        self.path,
+                        f"another cramp-coach is writing the diary (it has held the lock for over {self.wait:.0f} s). "
+                        "Your diary is fine: try again in a moment",
+                    ) from None
                 time.sleep(0.005)
+
+    def acquire(self) -> None:
+        if not self._threads.acquire(timeout=self.wait):
+            raise LockTimeoutError(self.path, "another save in this window is taking too long; try again in a moment")
+        if self._depth:
+            self._depth += 1
+            return
+        try:
+            fd = self._open()
+            self._wait_for(fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
         self._fd = fd
         self._depth = 1
+        self._owner = threading.get_ident()
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hold the lock shared while reading (a no-op inside a held exclusive lock).
+
+        Where the lock file cannot be made (a read-only folder), the read goes ahead unlocked:
+        nobody can be writing there either.
+        """
+        if self.held_here():
+            yield
+            return
+        try:
+            fd = self._open()
+        except WriteFailedError:
+            yield
+            return
+        self._wait_for(fd, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def release(self) -> None:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
+            self._owner = None
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        self._threads.release()
 
     def __enter__(self) -> FileLock:
         self.acquire()
@@ -134,13 +224,31 @@ class SafeJSONStorage(Storage):
         write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ):
         self.path = Path(path)
-        ensure_private_dir(self.path.parent)
+        try:
+            ensure_private_dir(self.path.parent)
+        except OSError as error:
+            raise WriteFailedError(self.path.parent, error) from None
         self.lock = FileLock(self.path.with_name(self.path.name + ".lock"))
         self._load_hook = load_hook
         self._write_hook = write_hook
-        self._held: dict[str, Any] | None = None
-        self._in_transaction = False
+        self._state = threading.local()  # each thread's own transaction (the app saves from workers)
         self.writes = 0
+
+    @property
+    def _in_transaction(self) -> bool:
+        return getattr(self._state, "in_transaction", False)
+
+    @_in_transaction.setter
+    def _in_transaction(self, value: bool) -> None:
+        self._state.in_transaction = value
+
+    @property
+    def _held(self) -> dict[str, Any] | None:
+        return getattr(self._state, "held", None)
+
+    @_held.setter
+    def _held(self, value: dict[str, Any] | None) -> None:
+        self._state.held = value
 
     # -- TinyDB's interface -------------------------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -148,7 +256,8 @@ class SafeJSONStorage(Storage):
             if self._held is None:
                 self._held = self.load()
             return self._held
-        return self.load()
+        with self.lock.shared():
+            return self.load()
 
     def write(self, data: dict[str, Any]) -> None:
         if not self._in_transaction:
@@ -157,9 +266,18 @@ class SafeJSONStorage(Storage):
             return
         if self._write_hook is not None:
             data = self._write_hook(data)
-        write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        target = self.target()
+        try:
+            write_atomically(target, text)
+        except OSError as error:
+            raise WriteFailedError(target, error) from None
         self._held = data
         self.writes += 1
+
+    def target(self) -> Path:
+        """Where writes go: the diary file, or the file a symlinked diary points to."""
+        return Path(os.path.realpath(self.path)) if self.path.is_symlink() else self.path
 
     def close(self) -> None:
         self._held = None
@@ -167,24 +285,45 @@ class SafeJSONStorage(Storage):
     # -- our additions ----------------------------------------------------------------------------
     def load(self) -> dict[str, Any] | None:
         """Read and check the file; ``None`` when there is no diary yet."""
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            return None
-        except UnicodeDecodeError:
-            raise CorruptFileError(self.path, "is not a text file") from None
-        except OSError as error:
-            raise StorageError(self.path, f"cannot be read ({error.strerror})") from None
-        if not text.strip():
+        text = self._read_text()
+        if text is None or not text.strip():
             return None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise CorruptFileError(self.path, f"is not valid JSON (line {error.lineno}, column {error.colno})") from None
+        except RecursionError:
+            raise CorruptFileError(self.path, "is not a cramp_coach diary (its JSON is nested far too deeply)") from None
         if not isinstance(data, dict):
             raise CorruptFileError(self.path, "is not a cramp_coach diary (the top level is not a JSON object)")
         return self._load_hook(data) if self._load_hook else data
+
+    def _read_text(self) -> str | None:
+        """The file's text; only a regular file of a sane size is read (a FIFO would hang)."""
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StorageError(self.path, f"cannot be read ({plain_reason(error)})") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise CorruptFileError(self.path, "is not a regular file")
+        if info.st_size > MAX_DIARY_BYTES:
+            raise CorruptFileError(self.path, f"is larger than a diary can be ({MAX_DIARY_BYTES // 2**20} MiB)")
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read(MAX_DIARY_BYTES + 1)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StorageError(self.path, f"cannot be read ({plain_reason(error)})") from None
+        if len(raw) > MAX_DIARY_BYTES:
+            raise CorruptFileError(self.path, f"is larger than a diary can be ({MAX_DIARY_BYTES // 2**20} MiB)")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CorruptFileError(self.path, "is not a text file") from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -202,13 +341,20 @@ class SafeJSONStorage(Storage):
                 self._held = None
 
     def remove_leftover_temp_files(self) -> list[Path]:
-        """Delete temp files a crashed writer left behind (only while holding the lock)."""
-        removed = []
-        with self.lock:
-            for leftover in self.path.parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        """Delete temp files a crashed writer left behind (only while holding the lock, and only if it is free)."""
+        removed: list[Path] = []
+        cleaner = FileLock(self.lock.path, wait=0)  # only when nobody else is busy: this can wait
+        try:
+            cleaner.acquire()
+        except StorageError:
+            return removed
+        try:
+            for leftover in self.target().parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
                 try:
                     leftover.unlink()
                     removed.append(leftover)
-                except FileNotFoundError:
+                except OSError:
                     pass
+        finally:
+            cleaner.release()
         return removed

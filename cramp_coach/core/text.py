@@ -20,14 +20,19 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Everything a terminal might act on, tab and newline included.
 _ALL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x85]+")
+# Lone surrogates: what invalid UTF-8 on the command line becomes; they cannot be written as UTF-8.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """``value`` without control characters (newline and tab kept; ``\\r\\n`` and ``\\r`` become newlines)."""
+    """``value`` without control characters (newline and tab kept; ``\\r\\n`` and ``\\r`` become newlines).
+
+    Lone surrogates (invalid UTF-8 passed on the command line) become U+FFFD.
+    """
     if not value:
         return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("", value)
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", value))
 
 
 def has_controls(value: str) -> bool:
@@ -42,6 +47,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def printable(value: str, keep_newlines: bool = True) -> str:
     """``value`` safe to write to a terminal: control characters shown as visible escapes."""
+    value = _SURROGATES.sub("\ufffd", value)
     if keep_newlines:
         return _CONTROLS.sub(_escape, value)
     return _ALL_CONTROLS.sub(_escape, value)
