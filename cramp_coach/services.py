@@ -1,6 +1,8 @@
 """What the app is built from: data folder, guidance library, clocks and preferences.
 
 Tests build one of these around a temporary folder and a fake clock and hand it to the app factory.
+Building one never fails: a data folder that cannot be made or read, a broken config.toml or broken
+routine files all become plain one-line warnings, and relief still opens.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cramp_coach.core.models import ON_ITS_OWN, local_now
-from cramp_coach.core.paths import data_dir
+from cramp_coach.core.paths import data_dir, folder_warnings, home_path, unusable_folder_warning
 from cramp_coach.core.settings import Settings, apply_durations, load_settings
+from cramp_coach.core.text import one_line
 
 if TYPE_CHECKING:
     from cramp_coach.core.checklist import ChecklistBook
@@ -40,10 +43,13 @@ class Services:
     def library(self) -> Library:
         """The guidance: bundled routines and advice, and the user's own routines (loaded on first use)."""
         if self._library is None:
-            from cramp_coach.core.content import load_library
+            from cramp_coach.core.content import Library, load_library
 
-            self._library = load_library(self.home)
-            self.extra_warnings += apply_durations(self._library, self.settings.durations)
+            try:
+                self._library = load_library(self.home)
+                self.extra_warnings += apply_durations(self._library, self.settings.durations)
+            except Exception as error:  # load_library never raises; this is the last guard of relief
+                self._library = Library(routines={}, guidance={}, warnings=[f"The guidance could not be loaded ({type(error).__name__})"])
         return self._library
 
     def reload_library(self) -> None:
@@ -57,7 +63,10 @@ class Services:
 
     def first_relief(self) -> bool:
         """True until the first relief run has been seen (a marker file, so nothing slow is read)."""
-        return not (self.home / ".relief-seen").exists()
+        try:
+            return not (self.home / ".relief-seen").exists()
+        except OSError:  # a data folder that cannot be read: show the first-time help
+            return True
 
     def mark_relief_seen(self) -> None:
         """Remember that the person has met the relief routine."""
@@ -96,12 +105,47 @@ class Services:
 
     @property
     def warnings(self) -> list[str]:
-        """Problems worth showing the user: left-out routines, unreadable settings."""
-        return self.library.warnings + self.extra_warnings
+        """Problems worth showing the user, as plain one-line texts: left-out routines, unreadable
+        settings, a data folder that others can read or that cannot be written."""
+        shown: list[str] = []
+        for warning in self.library.warnings + self.extra_warnings:
+            line = one_line(str(warning))
+            if line not in shown:
+                shown.append(line)
+        return shown
 
 
 def default_services(home: Path | None = None, *, bell: bool = True) -> Services:
-    """Services for a real session: the user's data folder and the real clocks."""
-    home = home if home is not None else data_dir()
-    settings, warnings = load_settings(home)
+    """Services for a real session: the user's data folder and the real clocks.
+
+    Never raises: when the data folder cannot be created or used, relief still gets its Services,
+    with a warning that says nothing can be saved until the folder is fixed.
+    """
+    warnings: list[str] = []
+    if home is None:
+        try:
+            home = data_dir()
+        except OSError as error:
+            home = _home_or_here()
+            warnings.append(unusable_folder_warning(home, error))
+        except Exception as error:  # e.g. no platform data folder at all
+            home = _home_or_here()
+            warnings.append(f"Your data folder cannot be found ({type(error).__name__}): relief works, but nothing can be saved")
+    try:
+        warnings += [w for w in folder_warnings(home) if w not in warnings]
+    except Exception:  # only advice; never a reason to stop
+        pass
+    try:
+        settings, found = load_settings(home)
+    except Exception as error:  # load_settings never raises; this is the last guard of relief
+        settings, found = Settings(), [f"config.toml could not be read ({type(error).__name__}); using the default settings"]
+    warnings += found
     return Services(home=home, bell=bell and settings.bell, settings=settings, extra_warnings=warnings)
+
+
+def _home_or_here() -> Path:
+    """The data folder's path, even when it cannot be created (a placeholder if it cannot be named)."""
+    try:
+        return home_path()
+    except Exception:
+        return Path(".cramp-coach")

@@ -2,7 +2,9 @@
 
 The user's changes are a small ordered list of ``{"id", "title", "hidden", "custom"}`` records kept in
 the diary; ``apply_changes`` lays them over the defaults. Defaults the list does not mention (new in
-a later version) are added at the end, so nothing silently disappears.
+a later version) are added at the end, so nothing silently disappears. Whatever that stored list
+holds (it is JSON anyone could edit), ``apply_changes`` never raises: entries it cannot use are
+skipped, titles are cleaned of control codes and capped.
 """
 
 from __future__ import annotations
@@ -12,9 +14,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cramp_coach.core.content import ContentError, Routine, Source, Step, read_toml, source_field, text_field
+from cramp_coach.core.content import (
+    ContentError,
+    Routine,
+    Source,
+    Step,
+    quote,
+    read_toml,
+    shorten,
+    source_field,
+    text_field,
+)
 from cramp_coach.core.models import new_id
 from cramp_coach.core.paths import assets_dir
+from cramp_coach.core.text import clean_text, has_controls
 
 if TYPE_CHECKING:
     from cramp_coach.core.diary import Diary
@@ -62,27 +75,43 @@ def _pattern(file: Path, raw: Any, item: str) -> StretchPattern:
     for key, low, high in (("hold", 3, 120), ("rest", 0, 120), ("repeats", 1, 10)):
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ContentError(file, f"{key} must be a whole number from {low} to {high}, got {value!r}", item, "stretch")
+            raise ContentError(file, f"{key} must be a whole number from {low} to {high}, got {quote(value)}", item, "stretch")
         numbers[key] = value
     legs = raw.get("legs")
     if not isinstance(legs, list) or not legs or any(leg not in ("left", "right") for leg in legs):
-        raise ContentError(file, f"legs must be a list of left/right, got {legs!r}", item, "stretch")
+        raise ContentError(file, f"legs must be a list of left/right, got {quote(legs)}", item, "stretch")
     return StretchPattern(legs=tuple(legs), **numbers)
 
 
 def load_default_items(assets: Path | None = None) -> list[ChecklistItem]:
     """The bundled checklist, validated (raises ContentError naming file, item and field)."""
-    file = (assets or assets_dir()) / "checklist.toml"
+    try:
+        folder = assets or assets_dir()
+    except OSError as error:
+        raise ContentError("checklist.toml", str(error)) from None
+    file = folder / "checklist.toml"
+    try:
+        return _default_items(file)
+    except ContentError:
+        raise
+    except Exception as error:  # a fault the checks did not foresee still names the file
+        raise ContentError(file, f"cannot be used ({type(error).__name__}); the app's files may be damaged, reinstall it") from None
+
+
+def _default_items(file: Path) -> list[ChecklistItem]:
     data = read_toml(file)
+    raws = data.get("items", [])
+    if not isinstance(raws, list):
+        raise ContentError(file, "must be a list of [[items]] tables", None, "items")
     items = []
-    for number, raw in enumerate(data.get("items", []), start=1):
-        label = f"{number} ({raw.get('id')})" if isinstance(raw, dict) else str(number)
+    for number, raw in enumerate(raws, start=1):
+        label = f"{number} ({shorten(clean_text(str(raw.get('id'))), 40)})" if isinstance(raw, dict) else str(number)
         if not isinstance(raw, dict):
             raise ContentError(file, "must be a table ([[items]])", label)
         items.append(
             ChecklistItem(
                 id=text_field(file, raw, "id", label),
-                title=text_field(file, raw, "title", label),
+                title=text_field(file, raw, "title", label, limit=MAX_TITLE),
                 detail=text_field(file, raw, "detail", label, required=False),
                 source=source_field(file, raw, label),
                 stretch=_pattern(file, raw["stretch"], label) if "stretch" in raw else None,
@@ -93,25 +122,44 @@ def load_default_items(assets: Path | None = None) -> list[ChecklistItem]:
     return items
 
 
-def apply_changes(defaults: list[ChecklistItem], changes: list[dict[str, Any]]) -> list[ChecklistItem]:
-    """Every item (hidden ones too) in the user's order, with their titles."""
+MAX_ITEM_ID = 80
+
+
+def _stored_title(value: Any) -> str | None:
+    """A title from the stored list, cleaned, on one line and capped; None when there is none to use."""
+    if not isinstance(value, str):
+        return None
+    title = " ".join(clean_text(value).split())
+    return shorten(title, MAX_TITLE) if title else None
+
+
+def apply_changes(defaults: list[ChecklistItem], changes: Any) -> list[ChecklistItem]:
+    """Every item (hidden ones too) in the user's order, with their titles.
+
+    ``changes`` is whatever JSON was stored: entries that are not usable records (not a table, no
+    text id, an id with control codes or too long, a custom item without a title) are skipped.
+    """
     by_id = {item.id: item for item in defaults}
     items: list[ChecklistItem] = []
     seen: set[str] = set()
-    for change in changes:
-        item_id = change.get("id")
-        if not isinstance(item_id, str) or item_id in seen:
+    for change in changes if isinstance(changes, list) else []:
+        if not isinstance(change, dict):
             continue
-        title = change.get("title")
+        item_id = change.get("id")
+        if not isinstance(item_id, str) or item_id in seen or not item_id.strip():
+            continue
+        if len(item_id) > MAX_ITEM_ID or has_controls(item_id) or "\n" in item_id:
+            continue
+        title = _stored_title(change.get("title"))
         if item_id in by_id:
             item = by_id[item_id]
-            if isinstance(title, str) and title.strip():
-                item = replace(item, title=title.strip())
-        elif change.get("custom") and isinstance(title, str) and title.strip():
-            item = ChecklistItem(id=item_id, title=title.strip(), custom=True)
+            if title:
+                item = replace(item, title=title)
+        elif change.get("custom") is True and title:
+            item = ChecklistItem(id=item_id, title=title, custom=True)
         else:
             continue
-        items.append(replace(item, hidden=bool(change.get("hidden"))))
+        items.append(replace(item, hidden=change.get("hidden") is True))
         seen.add(item_id)
     items += [item for item in defaults if item.id not in seen]
     return items
@@ -132,8 +180,10 @@ def changes_of(items: list[ChecklistItem], defaults: list[ChecklistItem]) -> lis
 
 
 def check_title(title: str) -> str:
-    """A usable item title, or ValueError saying what is allowed."""
-    title = title.strip()
+    """A usable item title (control codes removed, one line), or ValueError saying what is allowed."""
+    if not isinstance(title, str):
+        raise ValueError("the title must be text")
+    title = " ".join(clean_text(title).split())
     if not title:
         raise ValueError("the title must not be empty")
     if len(title) > MAX_TITLE:
@@ -159,7 +209,9 @@ def toggle_hidden(items: list[ChecklistItem], item_id: str) -> list[ChecklistIte
 
 def move_item(items: list[ChecklistItem], item_id: str, delta: int) -> list[ChecklistItem]:
     """Items with one moved up (negative) or down."""
-    index = next(i for i, item in enumerate(items) if item.id == item_id)
+    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
+    if index is None:
+        return list(items)
     target = max(0, min(len(items) - 1, index + delta))
     moved = list(items)
     moved.insert(target, moved.pop(index))
@@ -215,8 +267,7 @@ class ChecklistBook:
 
     def items(self) -> list[ChecklistItem]:
         """Every item, hidden ones too, in the user's order."""
-        changes = self.diary.setting(ITEMS_SETTING, [])
-        return apply_changes(self.defaults, changes if isinstance(changes, list) else [])
+        return apply_changes(self.defaults, self.diary.setting(ITEMS_SETTING, []))
 
     def visible(self) -> list[ChecklistItem]:
         """The items on tonight's list."""

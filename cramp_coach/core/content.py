@@ -2,17 +2,24 @@
 
 A routine file is TOML. Anything wrong with it becomes a :class:`ContentError` that names the file,
 the step and the field, so the app can leave that routine out and say why instead of crashing.
+
+Files are read with :func:`read_user_file` only: regular files, at most 256 KiB, UTF-8. A FIFO, a
+device or a link to one is refused without being opened for a blocking read. Text from a file is
+kept as written, minus control codes, and capped in length; the bundled routine for each muscle is
+always there, whatever the user's own files hold.
 """
 
 from __future__ import annotations
 
-import tomllib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS, RELIEF_MUSCLES
-from cramp_coach.core.paths import assets_dir, user_routines_dir
+from cramp_coach.core.paths import assets_dir, os_error_reason, user_routines_dir
+from cramp_coach.core.text import clean_text, one_line
 
 MUSCLES = RELIEF_MUSCLES
 MUSCLE_NAMES = {
@@ -23,6 +30,32 @@ MUSCLE_NAMES = {
 }
 STEP_KINDS = ("stretch", "massage", "weight", "warmth", "rest")
 _STEP_FIELDS = {"id", "kind", "title", "instruction", "tip", "seconds", "until_release", "source"}
+
+MAX_FILE_BYTES = 256 * 1024  # a guidance or settings file larger than this is refused
+MAX_ID = 80
+MAX_TITLE = 80
+MAX_TEXT = 1000  # instruction, tip, advice
+MAX_SOURCE_TITLE = 200
+MAX_URL = 500
+MAX_STEPS = 50
+MAX_USER_ROUTINES = 50
+_QUOTE_LIMIT = 60
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters, with an ellipsis when it was cut."""
+    return value if len(value) <= limit else value[: max(limit - 1, 0)] + "…"
+
+
+def quote(value: Any) -> str:
+    """A value from a file, quoted for a one-line message: shortened, control codes escaped."""
+    if isinstance(value, str):
+        return repr(shorten(value, _QUOTE_LIMIT))
+    try:
+        text = repr(value)
+    except Exception:  # a value too deep or odd to show is named by its type
+        text = f"a {type(value).__name__}"
+    return one_line(shorten(text, _QUOTE_LIMIT + 2))
 
 
 class ContentError(ValueError):
@@ -37,8 +70,8 @@ class ContentError(ValueError):
         if step is not None:
             where += f": step {step}"
         if fld is not None:
-            where += f": field '{fld}'"
-        super().__init__(f"{where}: {message}")
+            where += f": field '{shorten(fld, _QUOTE_LIMIT)}'"
+        super().__init__(one_line(f"{where}: {message}"))
 
 
 @dataclass(frozen=True)
@@ -99,171 +132,378 @@ class Library:
     warnings: list[str] = field(default_factory=list)
 
     def routine_for(self, muscle: str) -> Routine:
-        """The routine for ``muscle``: the user's own routine for it wins over the bundled one."""
+        """The routine for ``muscle``: the user's own routine for it wins over the bundled one.
+
+        Never raises for a relief muscle: when even the bundled file could not be used, a one-step
+        routine built into the app stands in for it.
+        """
         matching = [routine for routine in self.routines.values() if routine.muscle == muscle]
         if not matching:
+            if muscle in MUSCLES:
+                return fallback_routine(muscle)
             raise KeyError(muscle)
         return next((routine for routine in matching if routine.origin == "yours"), matching[0])
+
+
+_FALLBACK_SOURCE = Source(
+    title="Mayo Clinic: Muscle cramp, diagnosis and treatment",
+    url="https://www.mayoclinic.org/diseases-conditions/muscle-cramp/diagnosis-treatment/drc-20350825",
+)
+
+
+def fallback_routine(muscle: str) -> Routine:
+    """A one-step routine for ``muscle``, used only when its bundled file cannot be read."""
+    name = MUSCLE_NAMES.get(muscle, muscle)
+    step = Step(
+        id=f"{muscle}-stretch",
+        kind="stretch",
+        title=f"Stretch the {name}",
+        instruction=f"Gently stretch the {name} and hold the stretch until the cramp lets go. Then rub the muscle.",
+        seconds=30,
+        until_release=True,
+        source=_FALLBACK_SOURCE,
+    )
+    return Routine(id=muscle, muscle=muscle, title=f"{name.capitalize()} cramp", steps=(step,), origin="bundled")
+
+
+def read_user_file(path: Path | str, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes, in UTF-8.
+
+    Raises ``FileNotFoundError`` when there is no such file (callers decide what missing means) and
+    :class:`ContentError` naming the file and what is allowed for anything else: a FIFO, device or
+    folder (also behind a symbolic link), a larger file, a file that is not UTF-8, an OS error. It
+    never blocks on a FIFO: the file is checked before it is opened, and opened non-blocking.
+    """
+    path = Path(path)
+    not_regular = "is not a regular file; only a plain text file is read here"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ContentError(path, not_regular)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ContentError(path, f"cannot be read ({os_error_reason(error)})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the check
+            raise ContentError(path, not_regular)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise ContentError(path, f"cannot be read ({os_error_reason(error)})") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise ContentError(path, f"is larger than {limit // 1024} KiB, the most this file may hold")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError(path, f"is not UTF-8 text (a byte that is not UTF-8 at position {error.start}); save it as UTF-8") from None
+
+
+def parse_toml(file: Path | str, text: str) -> dict[str, Any]:
+    """The TOML in ``text``, or ContentError naming ``file`` (never RecursionError or MemoryError)."""
+    import tomllib  # only once there is a file to parse
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(file, f"is not valid TOML ({error})") from None
+    except RecursionError:
+        raise ContentError(file, "is not valid TOML here: it is nested too deeply") from None
+    except MemoryError:
+        raise ContentError(file, "is too large to read") from None
+    except (ValueError, OverflowError) as error:
+        raise ContentError(file, f"is not valid TOML ({error})") from None
 
 
 def read_toml(file: Path) -> dict[str, Any]:
     """A guidance file's TOML, or ContentError naming the file."""
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ContentError(file, f"cannot be read ({error})") from None
+        return parse_toml(file, read_user_file(file))
+    except FileNotFoundError:
+        raise ContentError(file, "is missing") from None
 
 
-def text_field(file: Path, data: dict[str, Any], key: str, step: str | None, required: bool = True) -> str:
-    """A text field of a guidance file; ContentError names the file, the place and the field."""
+def text_field(
+    file: Path,
+    data: dict[str, Any],
+    key: str,
+    step: str | None,
+    required: bool = True,
+    limit: int | None = None,
+    warnings: list[str] | None = None,
+) -> str:
+    """A text field of a guidance file, without control codes; ContentError names the file, the place and the field.
+
+    With ``limit``, a longer text is cut to ``limit`` characters and a warning added to ``warnings``
+    (or, without a list to add it to, refused).
+    """
+    if not isinstance(data, dict):
+        raise ContentError(file, "must be a table", step)
     value = data.get(key, None)
     if value is None:
         if required:
             raise ContentError(file, "is missing; it must be a non-empty text", step, key)
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ContentError(file, f"must be a non-empty text, got {value!r}", step, key)
-    return value.strip()
+        raise ContentError(file, f"must be a non-empty text, got {quote(value)}", step, key)
+    value = clean_text(value).strip()
+    if required and not value:
+        raise ContentError(file, "must be a non-empty text (it holds only control codes)", step, key)
+    if limit is not None and len(value) > limit:
+        if warnings is None:
+            raise ContentError(file, f"must be at most {limit} characters, got {len(value)}", step, key)
+        warnings.append(str(ContentError(file, f"is longer than {limit} characters; shortened", step, key)))
+        value = shorten(value, limit)
+    return value
 
 
-def source_field(file: Path, data: dict[str, Any], step: str | None) -> Source:
+def id_field(file: Path, data: dict[str, Any], key: str, step: str | None) -> str:
+    """An id: a non-empty one-line text of at most 80 characters, without control codes."""
+    value = text_field(file, data, key, step)
+    if len(value) > MAX_ID or any(char in value for char in "\n\t"):
+        raise ContentError(file, f"must be one line of at most {MAX_ID} characters, got {quote(value)}", step, key)
+    return value
+
+
+def source_field(file: Path, data: dict[str, Any], step: str | None, warnings: list[str] | None = None) -> Source:
     """The ``source = { title, url }`` that every piece of guidance carries."""
-    raw = data.get("source")
+    raw = data.get("source") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         raise ContentError(file, "is missing; every piece of guidance needs { title = ..., url = ... }", step, "source")
-    title = text_field(file, raw, "title", step)
+    title = text_field(file, raw, "title", step, limit=MAX_SOURCE_TITLE, warnings=warnings)
     url = text_field(file, raw, "url", step)
     if not url.startswith(("https://", "http://")):
-        raise ContentError(file, f"url must start with https://, got {url!r}", step, "source")
+        raise ContentError(file, f"url must start with https://, got {quote(url)}", step, "source")
+    if len(url) > MAX_URL or any(char.isspace() for char in url):
+        raise ContentError(file, f"url must be one web address of at most {MAX_URL} characters, without spaces", step, "source")
     return Source(title=title, url=url)
 
 
-def _step(file: Path, raw: Any, number: int) -> Step:
+def _step(file: Path, raw: Any, number: int, warnings: list[str] | None = None) -> Step:
     label = str(number)
     if not isinstance(raw, dict):
         raise ContentError(file, "must be a table ([[steps]])", label)
     if isinstance(raw.get("id"), str):
-        label = f"{number} ({raw['id']})"
-    unknown = sorted(set(raw) - _STEP_FIELDS)
+        label = f"{number} ({shorten(one_line(clean_text(raw['id'])), 40)})"
+    unknown = sorted(str(key) for key in set(raw) - _STEP_FIELDS)
     if unknown:
         raise ContentError(file, f"is not a step field; allowed: {', '.join(sorted(_STEP_FIELDS))}", label, unknown[0])
-    step_id = text_field(file, raw, "id", label)
+    step_id = id_field(file, raw, "id", label)
     kind = text_field(file, raw, "kind", label)
     if kind not in STEP_KINDS:
-        raise ContentError(file, f"must be one of {', '.join(STEP_KINDS)}, got {kind!r}", label, "kind")
+        raise ContentError(file, f"must be one of {', '.join(STEP_KINDS)}, got {quote(kind)}", label, "kind")
     seconds = raw.get("seconds")
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_STEP_SECONDS <= seconds <= MAX_STEP_SECONDS:
         raise ContentError(
             file,
-            f"must be a whole number of seconds from {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS}, got {seconds!r}",
+            f"must be a whole number of seconds from {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS}, got {quote(seconds)}",
             label,
             "seconds",
         )
     until_release = raw.get("until_release", False)
     if not isinstance(until_release, bool):
-        raise ContentError(file, f"must be true or false, got {until_release!r}", label, "until_release")
+        raise ContentError(file, f"must be true or false, got {quote(until_release)}", label, "until_release")
     return Step(
         id=step_id,
         kind=kind,
-        title=text_field(file, raw, "title", label),
-        instruction=text_field(file, raw, "instruction", label),
-        tip=text_field(file, raw, "tip", label, required=False),
+        title=text_field(file, raw, "title", label, limit=MAX_TITLE, warnings=warnings),
+        instruction=text_field(file, raw, "instruction", label, limit=MAX_TEXT, warnings=warnings),
+        tip=text_field(file, raw, "tip", label, required=False, limit=MAX_TEXT, warnings=warnings),
         seconds=seconds,
         until_release=until_release,
-        source=source_field(file, raw, label),
+        source=source_field(file, raw, label, warnings),
     )
 
 
-def parse_routine(file: Path, text: str, origin: str = "bundled") -> Routine:
-    """Turn the text of a routine file into a :class:`Routine`, or raise :class:`ContentError`."""
+def parse_routine(file: Path, text: str, origin: str = "bundled", warnings: list[str] | None = None) -> Routine:
+    """Turn the text of a routine file into a :class:`Routine`, or raise :class:`ContentError`.
+
+    Texts longer than their cap are shortened with a warning added to ``warnings`` (refused when
+    no list is given). Any fault, expected or not, comes out as a ContentError naming the file.
+    """
+    found: list[str] = []
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(file, f"is not valid TOML ({error})") from None
-    routine_id = text_field(file, data, "id", None)
+        routine = _parse_routine(file, text, origin, found)
+    except ContentError:
+        raise
+    except Exception as error:  # a fault the checks above did not foresee still names the file
+        raise ContentError(file, f"cannot be used ({type(error).__name__})") from None
+    if found and warnings is None:
+        raise ContentError(file, found[0])
+    if warnings is not None:
+        warnings += found
+    return routine
+
+
+def _parse_routine(file: Path, text: str, origin: str, warnings: list[str]) -> Routine:
+    data = parse_toml(file, text)
+    routine_id = id_field(file, data, "id", None)
     muscle = text_field(file, data, "muscle", None)
     if muscle not in MUSCLES:
-        raise ContentError(file, f"must be one of {', '.join(MUSCLES)}, got {muscle!r}", None, "muscle")
+        raise ContentError(file, f"must be one of {', '.join(MUSCLES)}, got {quote(muscle)}", None, "muscle")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ContentError(file, "needs at least one [[steps]] table", None, "steps")
-    steps = tuple(_step(file, raw, number) for number, raw in enumerate(raw_steps, start=1))
+    if len(raw_steps) > MAX_STEPS:
+        raise ContentError(file, f"has {len(raw_steps)} steps; a routine may have at most {MAX_STEPS}", None, "steps")
+    steps = tuple(_step(file, raw, number, warnings) for number, raw in enumerate(raw_steps, start=1))
     seen: set[str] = set()
     for number, step in enumerate(steps, start=1):
         if step.id in seen:
-            raise ContentError(file, f"id {step.id!r} is used twice in this routine", f"{number} ({step.id})", "id")
+            raise ContentError(file, f"id {quote(step.id)} is used twice in this routine", f"{number} ({shorten(step.id, 40)})", "id")
         seen.add(step.id)
-    return Routine(id=routine_id, muscle=muscle, title=text_field(file, data, "title", None), steps=steps, origin=origin)
+    title = text_field(file, data, "title", None, limit=MAX_TITLE, warnings=warnings)
+    return Routine(id=routine_id, muscle=muscle, title=title, steps=steps, origin=origin)
 
 
-def load_routine(file: Path, origin: str = "bundled") -> Routine:
-    """Read and validate one routine file."""
+def load_routine(file: Path, origin: str = "bundled", warnings: list[str] | None = None) -> Routine:
+    """Read and validate one routine file (only a regular UTF-8 file of at most 256 KiB is read)."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError(file, f"cannot be read ({error})") from None
-    return parse_routine(file, text, origin)
+        text = read_user_file(file)
+    except FileNotFoundError:
+        raise ContentError(file, "is missing") from None
+    return parse_routine(file, text, origin, warnings)
 
 
 def load_guidance(file: Path) -> dict[str, Advice]:
     """Read the short advice texts (disclaimer, escalation, aftercare)."""
     data = read_toml(file)
     advice: dict[str, Advice] = {}
-    for key, raw in data.items():
-        if not isinstance(raw, dict):
-            raise ContentError(file, "must be a table", None, key)
-        advice[key] = Advice(
-            text=text_field(file, raw, "text", key),
-            title=text_field(file, raw, "title", key, required=False),
-            source=source_field(file, raw, key),
-        )
+    try:
+        for key, raw in data.items():
+            if not isinstance(raw, dict):
+                raise ContentError(file, "must be a table", None, key)
+            advice[key] = Advice(
+                text=text_field(file, raw, "text", key),
+                title=text_field(file, raw, "title", key, required=False),
+                source=source_field(file, raw, key),
+            )
+    except ContentError:
+        raise
+    except Exception as error:
+        raise ContentError(file, f"cannot be used ({type(error).__name__})") from None
     return advice
+
+
+def _toml_files(folder: Path, warnings: list[str] | None, most: int | None = None) -> list[Path]:
+    """The ``*.toml`` files in ``folder``, sorted; none (and a warning) when the folder cannot be listed."""
+    try:
+        if not folder.is_dir():
+            return []
+        files = sorted(folder.glob("*.toml"))
+    except OSError as error:
+        if warnings is not None:
+            warnings.append(one_line(f"{folder}: cannot be read ({os_error_reason(error)}); its routines are left out"))
+        return []
+    if most is not None and len(files) > most:
+        if warnings is not None:
+            warnings.append(one_line(f"{folder}: holds {len(files)} routine files; only the first {most} are read"))
+        files = files[:most]
+    return files
 
 
 def step_titles(home: Path | None = None, assets: Path | None = None) -> dict[str, str]:
     """Just the relief steps' titles by id (for reports and stats), read without building the library.
 
     Files that cannot be read are skipped here; ``load_library`` is the place that reports them.
+    A user's step never takes the title of a bundled step's id. Never raises.
     """
-    assets = assets or assets_dir()
-    files = sorted((assets / "routines").glob("*.toml"))
-    if home is not None and user_routines_dir(home).is_dir():
-        files += sorted(user_routines_dir(home).glob("*.toml"))
     titles: dict[str, str] = {}
+    try:
+        files = _toml_files((assets or assets_dir()) / "routines", None)
+    except Exception:  # no assets: the user's titles are still worth having
+        files = []
+    if home is not None:
+        files += _toml_files(user_routines_dir(home), None, MAX_USER_ROUTINES)
     for path in files:
         try:
-            steps = tomllib.loads(path.read_text(encoding="utf-8")).get("steps", [])
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            steps = parse_toml(path, read_user_file(path)).get("steps", [])
+            for step in steps if isinstance(steps, list) else []:
+                if isinstance(step, dict) and isinstance(step.get("id"), str) and isinstance(step.get("title"), str):
+                    title = shorten(clean_text(step["title"]).strip(), MAX_TITLE)
+                    titles.setdefault(clean_text(step["id"]).strip(), title)
+        except Exception:  # a file load_library reports; titles from the other files are still good
             continue
-        for step in steps if isinstance(steps, list) else []:
-            if isinstance(step, dict) and isinstance(step.get("id"), str) and isinstance(step.get("title"), str):
-                titles[step["id"]] = step["title"]
     return titles
 
 
 def load_library(home: Path | None = None, assets: Path | None = None) -> Library:
     """Load the bundled routines and guidance, then the user's own routines from ``home``.
 
-    A broken file is left out and described in ``Library.warnings``; it never raises.
+    A broken file is left out and described in ``Library.warnings``; it never raises. The bundled
+    routine of each muscle is always kept: a user routine that reuses a bundled routine's id or a
+    bundled step's id is left out with a warning saying so. A valid user routine for a muscle is the
+    one ``routine_for`` gives; the bundled one stays in ``routines``.
     """
-    assets = assets or assets_dir()
-    routines: dict[str, Routine] = {}
     warnings: list[str] = []
-    files: list[tuple[Path, str]] = [(path, "bundled") for path in sorted((assets / "routines").glob("*.toml"))]
-    if home is not None:
-        user_dir = user_routines_dir(home)
-        if user_dir.is_dir():
-            files += [(path, "yours") for path in sorted(user_dir.glob("*.toml"))]
-    for path, origin in files:
-        try:
-            routine = load_routine(path, origin)
-        except ContentError as error:
-            warnings.append(f"Routine left out: {error}")
-            continue
-        routines[routine.id] = routine
+    routines: dict[str, Routine] = {}
+    guidance: dict[str, Advice] = {}
     try:
-        guidance = load_guidance(assets / "guidance.toml")
+        guidance = _load_into(routines, warnings, home, assets)
+    except Exception as error:  # never let the relief screen fail to open
+        warnings.append(f"The guidance could not be fully loaded ({type(error).__name__}); the bundled steps are used")
+    for muscle in MUSCLES:
+        if not any(routine.muscle == muscle and routine.origin == "bundled" for routine in routines.values()):
+            routines.setdefault(muscle, fallback_routine(muscle))
+    return Library(routines=routines, guidance=guidance, warnings=[one_line(warning) for warning in warnings])
+
+
+def _load_into(routines: dict[str, Routine], warnings: list[str], home: Path | None, assets: Path | None) -> dict[str, Advice]:
+    """Fill ``routines`` (bundled first, then the user's) and return the guidance texts."""
+    try:
+        assets = assets or assets_dir()
+    except OSError as error:
+        warnings.append(str(error))
+        assets = None
+    if assets is not None:
+        for path in _toml_files(assets / "routines", warnings):
+            try:
+                routine = load_routine(path, "bundled", warnings)
+            except ContentError as error:
+                warnings.append(f"Routine left out: {error}")
+                continue
+            routines[routine.id] = routine
+    bundled_steps = {step.id for routine in routines.values() for step in routine.steps}
+    user_steps: set[str] = set()
+    if home is not None:
+        for path in _toml_files(user_routines_dir(home), warnings, MAX_USER_ROUTINES):
+            found: list[str] = []
+            try:
+                routine = load_routine(path, "yours", found)
+                _check_user_routine(path, routine, routines, bundled_steps, user_steps)
+            except ContentError as error:
+                warnings.append(f"Routine left out: {error}")
+                continue
+            routines[routine.id] = routine
+            user_steps.update(step.id for step in routine.steps)
+            warnings += found
+    if assets is None:
+        return {}
+    try:
+        return load_guidance(assets / "guidance.toml")
     except ContentError as error:
         warnings.append(str(error))
-        guidance = {}
-    return Library(routines=routines, guidance=guidance, warnings=warnings)
+        return {}
+
+
+def _check_user_routine(path: Path, routine: Routine, routines: dict[str, Routine], bundled_steps: set[str], user_steps: set[str]) -> None:
+    """ContentError when a user routine's id or a step id is already taken (the bundled ones always win)."""
+    taken = routines.get(routine.id)
+    if taken is not None and taken.origin == "bundled":
+        raise ContentError(path, f"id {quote(routine.id)} is a bundled routine's id; give yours another id", None, "id")
+    if taken is not None:
+        raise ContentError(path, f"id {quote(routine.id)} is already used by another of your routines; give this one another id", None, "id")
+    for number, step in enumerate(routine.steps, start=1):
+        label = f"{number} ({shorten(step.id, 40)})"
+        if step.id in bundled_steps:
+            raise ContentError(path, f"id {quote(step.id)} is a bundled step's id; give yours another id", label, "id")
+        if step.id in user_steps:
+            raise ContentError(path, f"id {quote(step.id)} is already used in another of your routines; give it another id", label, "id")

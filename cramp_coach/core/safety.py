@@ -1,15 +1,19 @@
 """Safety content: the red-flag signs and the "is this a cramp?" question sequence, from assets.
 
 ``TriageFlow`` walks the questions: each answer leads to another question or to an outcome
-(``relief``, ``restless``, ``unclear`` or ``redflag``).
+(``relief``, ``restless``, ``unclear`` or ``redflag``). The loaders check the whole sequence (every
+answer leads somewhere that exists, and no answer leads back to an earlier question), and any fault
+in these bundled files comes out as a :class:`ContentError` naming the file, so a screen can say so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from cramp_coach.core.content import ContentError, Source, read_toml, source_field, text_field
+from cramp_coach.core.content import ContentError, Source, quote, read_toml, source_field, text_field
 from cramp_coach.core.paths import assets_dir
 
 OUTCOMES = ("relief", "restless", "unclear", "redflag")
@@ -64,9 +68,33 @@ class Triage:
     outcomes: dict[str, Outcome]
 
 
+Loaded = TypeVar("Loaded")
+
+
+def _as_content_error(file: Path, load: Callable[[], Loaded]) -> Loaded:
+    """``load()``, with any fault it did not foresee turned into a ContentError naming ``file``."""
+    try:
+        return load()
+    except ContentError:
+        raise
+    except Exception as error:
+        raise ContentError(file, f"cannot be used ({type(error).__name__}); the app's files may be damaged, reinstall it") from None
+
+
+def _assets(assets: Path | None) -> Path:
+    try:
+        return assets or assets_dir()
+    except OSError as error:
+        raise ContentError("assets", str(error)) from None
+
+
 def load_red_flags(assets: Path | None = None) -> RedFlags:
-    """The red-flag signs, validated."""
-    file = (assets or assets_dir()) / "redflags.toml"
+    """The red-flag signs, validated (ContentError naming the file when they cannot be used)."""
+    file = _assets(assets) / "redflags.toml"
+    return _as_content_error(file, lambda: _red_flags(file))
+
+
+def _red_flags(file: Path) -> RedFlags:
     data = read_toml(file)
 
     def flags(section: str) -> tuple[RedFlag, ...]:
@@ -88,10 +116,17 @@ def load_red_flags(assets: Path | None = None) -> RedFlags:
 
 def load_triage(assets: Path | None = None) -> Triage:
     """The question sequence, validated: every answer leads somewhere that exists, and it ends."""
-    file = (assets or assets_dir()) / "triage.toml"
+    file = _assets(assets) / "triage.toml"
+    return _as_content_error(file, lambda: _triage(file))
+
+
+def _triage(file: Path) -> Triage:
     data = read_toml(file)
-    questions = {}
-    for n, raw in enumerate(data.get("questions", []), start=1):
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise ContentError(file, "needs at least one [[questions]] table", None, "questions")
+    questions: dict[str, Question] = {}
+    for n, raw in enumerate(raw_questions, start=1):
         where = f"question {n}"
         question = Question(
             id=text_field(file, raw, "id", where),
@@ -100,9 +135,14 @@ def load_triage(assets: Path | None = None) -> Triage:
             no=text_field(file, raw, "no", where),
             source=source_field(file, raw, where),
         )
+        if question.id in questions or question.id in OUTCOMES:
+            raise ContentError(file, f"id {quote(question.id)} is used twice (or is an outcome's name)", where, "id")
         questions[question.id] = question
+    raw_outcomes = data.get("outcomes")
+    if not isinstance(raw_outcomes, dict) or not raw_outcomes:
+        raise ContentError(file, "needs an [outcomes] table", None, "outcomes")
     outcomes = {}
-    for key, raw in (data.get("outcomes") or {}).items():
+    for key, raw in raw_outcomes.items():
         if key not in OUTCOMES:
             raise ContentError(file, f"must be one of {', '.join(OUTCOMES)}", "outcomes", key)
         outcomes[key] = Outcome(key, text_field(file, raw, "title", key), text_field(file, raw, "text", key), source_field(file, raw, key))
@@ -110,11 +150,37 @@ def load_triage(assets: Path | None = None) -> Triage:
         for answer in ("yes", "no"):
             target = getattr(question, answer)
             if target not in questions and target not in outcomes:
-                raise ContentError(file, f"leads to {target!r}, which is neither a question nor an outcome", question.id, answer)
+                raise ContentError(file, f"leads to {quote(target)}, which is neither a question nor an outcome", question.id, answer)
     start = text_field(file, data, "start", "top")
     if start not in questions:
-        raise ContentError(file, f"names no question: {start!r}", "top", "start")
+        raise ContentError(file, f"names no question: {quote(start)}", "top", "start")
+    _check_no_cycle(file, questions)
     return Triage(start=start, questions=questions, outcomes=outcomes)
+
+
+def _check_no_cycle(file: Path, questions: dict[str, Question]) -> None:
+    """ContentError when an answer leads back to a question already on the way (the questions would never end)."""
+    done: set[str] = set()
+    for first in questions:
+        if first in done:
+            continue
+        on_path: list[str] = []
+        stack: list[tuple[str, list[str]]] = [(first, [questions[first].yes, questions[first].no])]
+        on_path.append(first)
+        while stack:
+            node, targets = stack[-1]
+            if not targets:
+                stack.pop()
+                on_path.pop()
+                done.add(node)
+                continue
+            target = targets.pop(0)
+            if target not in questions or target in done:
+                continue
+            if target in on_path:
+                raise ContentError(file, f"leads back to question {quote(target)}; the questions must always reach an outcome", node, "yes/no")
+            on_path.append(target)
+            stack.append((target, [questions[target].yes, questions[target].no]))
 
 
 @dataclass
@@ -129,9 +195,14 @@ class TriageFlow:
         """The question to ask now, or the outcome reached."""
         node = self.triage.start
         for _, said_yes in self.answers:
-            question = self.triage.questions[node]
+            question = self.triage.questions.get(node)
+            if question is None:  # answers past the outcome (load_triage makes this impossible)
+                break
             node = question.yes if said_yes else question.no
-        return self.triage.questions.get(node) or self.triage.outcomes[node]
+        found = self.triage.questions.get(node) or self.triage.outcomes.get(node)
+        if found is None:
+            raise ContentError("triage", f"leads to {quote(node)}, which is neither a question nor an outcome")
+        return found
 
     @property
     def outcome(self) -> Outcome | None:

@@ -1,17 +1,23 @@
 """Preferences in ``<data folder>/config.toml``: theme, bell, night hours, step durations.
 
 Every key is checked on its own: a bad value is replaced by its default with a warning that names
-the key and what is allowed, so a broken file never stops the relief screen from opening.
+the key and what is allowed, so a broken file never stops the relief screen from opening. The file
+is read like any file a person may have put there: only a regular UTF-8 file of at most 256 KiB,
+and no fault in it (or in reading it) ever leaves ``load_settings`` as an exception.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cramp_coach.core.content import ContentError, parse_toml, quote, read_user_file, shorten
 from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS
+from cramp_coach.core.text import one_line
 
 if TYPE_CHECKING:
     from cramp_coach.core.content import Library
@@ -40,53 +46,77 @@ class Settings:
         return "night" if at_night else "day"
 
 
-def _clock_time(value: Any, key: str, warnings: list[str], default: time, file: Path) -> time:
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+def _clock_time(value: Any, key: str, warnings: list[str], default: time, file: str) -> time:
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str):
-        try:
-            hours, minutes = value.strip().split(":")
-            return time(int(hours), int(minutes))
-        except ValueError:
-            pass
-    warnings.append(f"{file}: {key} must be a time of day like \"21:00\", got {value!r}; using {default.strftime('%H:%M')}")
+        match = _CLOCK.fullmatch(value.strip())
+        if match and int(match.group(1)) <= 23 and int(match.group(2)) <= 59:
+            return time(int(match.group(1)), int(match.group(2)))
+    warnings.append(
+        f"{file}: {key} must be a time of day like \"21:00\" (hours 0-23, minutes 00-59), got {quote(value)}; "
+        f"using {default.strftime('%H:%M')}"
+    )
     return default
 
 
-def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
-    """Settings from the text of config.toml, with a warning for each value that was not usable."""
-    import tomllib  # only when there is a config.toml to read
+def _shown_key(key: Any) -> str:
+    return one_line(shorten(str(key), 60))
 
-    defaults = Settings()
+
+def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
+    """Settings from the text of config.toml, with a warning for each value that was not usable.
+
+    Never raises: a file that cannot be understood at all gives the defaults and one warning.
+    """
+    shown = one_line(str(file))
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        return defaults, [f"{file}: is not valid TOML ({error}); using the default settings"]
+        return _parse_settings(text, shown)
+    except ContentError as error:
+        return Settings(), [f"{error}; using the default settings"]
+    except Exception as error:  # a fault nobody foresaw must not stop relief
+        return Settings(), [f"{shown}: cannot be used ({type(error).__name__}); using the default settings"]
+
+
+def _parse_settings(text: str, file: str) -> tuple[Settings, list[str]]:
+    defaults = Settings()
+    data = parse_toml(file, text)
     warnings: list[str] = []
     known = {"theme", "bell", "night_start", "night_end", "durations"}
-    for key in sorted(set(data) - known):
-        warnings.append(f"{file}: unknown setting {key!r} ignored; known: {', '.join(sorted(known))}")
+    unknown = sorted(str(key) for key in set(data) - known)
+    for key in unknown[:5]:
+        warnings.append(f"{file}: unknown setting {quote(key)} ignored; known: {', '.join(sorted(known))}")
+    if len(unknown) > 5:
+        warnings.append(f"{file}: {len(unknown) - 5} more unknown settings ignored")
     theme = data.get("theme", defaults.theme)
-    if theme not in THEMES:
-        warnings.append(f"{file}: theme must be one of {', '.join(THEMES)}, got {theme!r}; using {defaults.theme}")
+    if not isinstance(theme, str) or theme not in THEMES:
+        warnings.append(f"{file}: theme must be one of {', '.join(THEMES)}, got {quote(theme)}; using {defaults.theme}")
         theme = defaults.theme
     bell = data.get("bell", defaults.bell)
     if not isinstance(bell, bool):
-        warnings.append(f"{file}: bell must be true or false, got {bell!r}; using true")
+        warnings.append(f"{file}: bell must be true or false, got {quote(bell)}; using true")
         bell = defaults.bell
     durations: dict[str, int] = {}
     raw = data.get("durations", {})
     if not isinstance(raw, dict):
         warnings.append(f"{file}: durations must be a table of step id = seconds; ignored")
         raw = {}
+    bad_durations = 0
     for step_id, seconds in raw.items():
         if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_STEP_SECONDS <= seconds <= MAX_STEP_SECONDS:
-            warnings.append(
-                f"{file}: durations.{step_id} must be a whole number of seconds from {MIN_STEP_SECONDS} to "
-                f"{MAX_STEP_SECONDS}, got {seconds!r}; using the routine's own"
-            )
+            bad_durations += 1
+            if bad_durations <= 5:
+                warnings.append(
+                    f"{file}: durations.{_shown_key(step_id)} must be a whole number of seconds from {MIN_STEP_SECONDS} to "
+                    f"{MAX_STEP_SECONDS}, got {quote(seconds)}; using the routine's own"
+                )
             continue
         durations[step_id] = seconds
+    if bad_durations > 5:
+        warnings.append(f"{file}: {bad_durations - 5} more durations were not usable; using the routines' own")
     return (
         Settings(
             theme=theme,
@@ -100,14 +130,16 @@ def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
 
 
 def load_settings(home: Path) -> tuple[Settings, list[str]]:
-    """The user's settings (defaults when there is no config.toml), and any warnings."""
-    file = home / CONFIG_FILE
+    """The user's settings (defaults when there is no config.toml), and any warnings. Never raises."""
+    file = Path(home) / CONFIG_FILE
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_user_file(file)
     except FileNotFoundError:
         return Settings(), []
-    except (OSError, UnicodeDecodeError) as error:
-        return Settings(), [f"{file}: cannot be read ({error}); using the default settings"]
+    except ContentError as error:
+        return Settings(), [f"{error}; using the default settings"]
+    except Exception as error:  # never let a settings file stop relief
+        return Settings(), [f"{one_line(str(file))}: cannot be read ({type(error).__name__}); using the default settings"]
     return parse_settings(text, file)
 
 
@@ -122,7 +154,7 @@ def settings_text(settings: Settings) -> str:
         "",
         "# Seconds for relief steps, by step id (from 5 to 600), e.g. calf-massage = 60",
         "[durations]",
-        *[f'"{step_id}" = {seconds}' for step_id, seconds in sorted(settings.durations.items())],
+        *[f"{json.dumps(step_id, ensure_ascii=False)} = {seconds}" for step_id, seconds in sorted(settings.durations.items())],
         "",
     ]
     return "\n".join(lines)
@@ -144,4 +176,4 @@ def apply_durations(library: Library, durations: dict[str, int]) -> list[str]:
         steps = tuple(replace(step, seconds=durations.get(step.id, step.seconds)) for step in routine.steps)
         known.update(step.id for step in routine.steps)
         library.routines[routine_id] = Routine(routine.id, routine.muscle, routine.title, steps, routine.origin)
-    return [f"{CONFIG_FILE}: durations.{step_id} is not a relief step; ignored" for step_id in durations if step_id not in known]
+    return [f"{CONFIG_FILE}: durations.{_shown_key(step_id)} is not a relief step; ignored" for step_id in durations if step_id not in known]
