@@ -79,10 +79,13 @@ def _argv_text(value: str | None) -> str | None:
     return os.fsencode(value).decode("utf-8", "replace") if any("\udc80" <= ch <= "\udcff" for ch in value) else value
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _shown(value: object, limit: int = 60) -> str:
     """A value quoted in an error message: one line, no control codes, not too long."""
-    text = one_line(str(value))
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+    return repr(_clip(one_line(str(value)), limit))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,7 +248,7 @@ MAX_LISTED = 5
 
 
 def _listed(items: Sequence[str]) -> str:
-    shown = "; ".join(one_line(item) for item in items[:MAX_LISTED])
+    shown = "; ".join(_clip(one_line(item), 200) for item in items[:MAX_LISTED])
     return shown + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 

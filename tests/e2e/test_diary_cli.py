@@ -85,9 +85,9 @@ def test_export_csv_json_md_and_import_twice_adds_nothing(cramp_coach, logged, t
         second = cramp_coach("import", str(out))
         assert "Imported 0 cramps" in second.stdout and "(3 already in the diary)" in second.stdout
         csv_file = tmp_path / "all.csv"
-        csv_file.write_text(csv_text)
+        csv_file.write_text(csv_text, encoding="utf-8-sig")  # as a spreadsheet saves it: with a BOM
         third = cramp_coach("import", str(csv_file))
-        assert "Imported 0 cramps" in third.stdout
+        assert "Imported 0 cramps" in third.stdout and "(3 already in the diary)" in third.stdout
     finally:
         os.environ["CRAMP_COACH_HOME"] = env_home
 
@@ -99,6 +99,14 @@ def test_export_csv_json_md_and_import_twice_adds_nothing(cramp_coach, logged, t
         ('{"format": "something else"}', "is not a cramp-coach JSON export"),
         ('{"format": "cramp-coach-export", "schema": 2, "cramps": [{"started_at": "2026-01-01T03:00", "muscle": "calf", "intensity": 42}]}', "cramp 1: intensity"),
         ("a,b\n1,2\n", "is not a cramp-coach CSV export"),
+        ('{"format": "cramp-coach-export", "cramps": []}', 'has no "schema" number'),
+        ('{"format": "cramp-coach-export", "schema": true, "cramps": []}', '"schema" must be a whole number from 1 to 2'),
+        ('{"format": "cramp-coach-export", "schema": "2", "cramps": []}', '"schema" must be a whole number from 1 to 2'),
+        (
+            '{"format": "cramp-coach-export", "schema": 2, "cramps": [{"started_at": "2026-01-01T03:00", "muscle": "calf"}, '
+            '{"foo": 1}, {"started_at": "2026-01-01T03:00", "muscle": "calf", "tags": 5}]}',
+            "2 records cannot be read, so nothing was imported: cramp 2: started_at: must be an ISO date",
+        ),
     ],
 )
 def test_malformed_import_exits_1_and_changes_nothing(cramp_coach, logged, tmp_path, hermetic_home, content, words):
@@ -110,6 +118,18 @@ def test_malformed_import_exits_1_and_changes_nothing(cramp_coach, logged, tmp_p
     assert words in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.stderr
     assert (hermetic_home / "diary.json").read_bytes() == before
+
+
+def test_import_reports_conflicts_apart_from_entries_already_there(cramp_coach, logged, tmp_path):
+    exported = json.loads(cramp_coach("export", "--format", "json").stdout)
+    exported["cramps"][0]["note"] = "changed elsewhere"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(exported))
+    result = cramp_coach("import", str(changed))
+    assert result.returncode == 0
+    assert "Imported 0 cramps and 0 nights (2 already in the diary)." in result.stdout
+    assert f"Not imported: 1 with the same id or night as a different entry already in the diary (the diary's entry was kept): cramp {logged[0]}." in result.stdout
+    assert "changed elsewhere" not in cramp_coach("export").stdout
 
 
 def test_corrupt_diary_exits_1_and_is_kept(cramp_coach, hermetic_home):
