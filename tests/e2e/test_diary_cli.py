@@ -142,6 +142,18 @@ def test_corrupt_diary_exits_1_and_is_kept(cramp_coach, hermetic_home):
     assert cramp_coach("stats").returncode == 1
 
 
+@pytest.mark.parametrize("args", [["stats"], ["export", "--format", "md"], ["checklist", "--list"], ["log", "--muscle", "calf", "--leg", "left", "--intensity", "3"]])
+def test_a_diary_with_a_bad_record_is_named_and_never_written(cramp_coach, hermetic_home, args):
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    bad = '{"cramps": {"1": {"foo": 1}}}'
+    (hermetic_home / "diary.json").write_text(bad)
+    result = cramp_coach(*args)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "diary.json" in result.stderr and "record 1" in result.stderr
+    assert (hermetic_home / "diary.json").read_text() == bad
+
+
 def test_five_in_a_month_brings_the_clinician_advice(cramp_coach):
     for day in range(1, 6):
         cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "5", "--at", f"2026-09-{day:02d}T22:00")
