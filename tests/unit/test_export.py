@@ -9,6 +9,7 @@ import json
 import os
 import stat
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -27,8 +28,7 @@ from cramp_coach.core.export import (
     to_markdown,
     write_new_file,
 )
-from cramp_coach.core.models import MAX_NOTE, ValidationError, cramp_from_dict
-from pathlib import Path
+from cramp_coach.core.models import ValidationError, cramp_from_dict
 
 HOSTILE = [
     "[/]", "pain [/] gone", "[bold]x", "[x] done", "[@click=app.quit]tap[/]",
