@@ -207,6 +207,23 @@ class ImportResult:
     conflicts: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class DiarySnapshot:
+    """Everything in the diary, from one read of the file (for reports that need it all)."""
+
+    cramps: tuple[Cramp, ...]
+    nights: dict[date, Night]
+    settings: dict[str, Any]
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A value the app keeps in the diary, as it was at the read."""
+        return self.settings.get(key, default)
+
+    def ticks_by_night(self) -> dict[date, tuple[str, ...]]:
+        """The checklist ticks of every night that has any."""
+        return {night.night: night.ticks for night in self.nights.values() if night.ticks}
+
+
 class Diary:
     """The user's diary file."""
 
@@ -250,6 +267,15 @@ class Diary:
     def night(self, night: date) -> Night:
         """The record of one night (an empty one if none was kept)."""
         return self.nights().get(night, Night(night=night))
+
+    def snapshot(self) -> DiarySnapshot:
+        """Cramps, nights and settings from one read of the file."""
+        raw = self._raw()
+        return DiarySnapshot(
+            cramps=tuple(cramp_from_stored(doc) for doc in raw.get(CRAMPS, {}).values()),
+            nights={n.night: n for n in map(night_from_stored, raw.get(NIGHTS, {}).values())},
+            settings={doc["key"]: doc.get("value") for doc in raw.get(SETTINGS, {}).values()},
+        )
 
     def signature(self) -> tuple[int, int] | None:
         """Changes whenever any process writes the diary (for cheap polling)."""

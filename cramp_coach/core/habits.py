@@ -1,29 +1,68 @@
 """Habits and what helps you: streaks, adherence, a calendar heat map, with-vs-without insights and
 the 6-week stretching trial. Pure functions over nights and cramps.
 
-A night "has the checklist done" when every item shown on that night's list was ticked.
+A night "has the checklist done" when every item on *that night's* list was ticked: the list's
+history (``ListVersion``) says which items were on it, so changing the list never rewrites the past.
+A night is *recorded* when it has a tick, a diary entry or a night record; other nights are "not
+recorded", never "0 cramps". Comparisons give the difference in cramps a night with a 95% interval
+(Welch's t interval over per-night counts) and say "no clear difference yet" while it holds 0.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cramp_coach.core.models import Cramp
 
 MIN_NIGHTS_PER_GROUP = 3
+MIN_TRIAL_BASELINE_NIGHTS = 14  # recorded nights before a trial needed to compare with it
 GRACE_EVERY_NIGHTS = 7
 TRIAL_NIGHTS = 42  # the trial's 6 weeks
+NO_CLEAR_DIFFERENCE = "no clear difference yet"
+NOT_ENOUGH_NIGHTS = "not enough nights yet"
+FEWER_WITH = "fewer cramps after nights with it"
+MORE_WITH = "more cramps after nights with it"
 
 
-def done_nights(ticks_by_night: dict[date, Iterable[str]], item_ids: Sequence[str]) -> set[date]:
-    """Nights on which every one of ``item_ids`` was ticked."""
-    wanted = set(item_ids)
-    if not wanted:
-        return set()
-    return {night for night, ticks in ticks_by_night.items() if wanted <= set(ticks)}
+@dataclass(frozen=True)
+class ListVersion:
+    """The checklist's item ids from the night ``since`` on (``None``: from the very start)."""
+
+    since: date | None
+    items: tuple[str, ...]
+
+
+def items_on(night: date, history: Sequence[ListVersion], current: Sequence[str]) -> tuple[str, ...]:
+    """The items on ``night``'s list: the latest version that had begun by then (else today's list)."""
+    begun = [version for version in history if version.since is None or version.since <= night]
+    if not begun:
+        return tuple(current)
+    return max(begun, key=lambda version: version.since or date.min).items
+
+
+def recorded_nights(ticks_by_night: Iterable[date], night_records: Iterable[date], cramps: Iterable[Cramp]) -> set[date]:
+    """Nights the diary knows about: a tick, a night record, or any entry."""
+    return set(ticks_by_night) | set(night_records) | {c.night for c in cramps}
+
+
+def done_nights(
+    ticks_by_night: dict[date, Iterable[str]], item_ids: Sequence[str] | Callable[[date], Sequence[str]]
+) -> set[date]:
+    """Nights on which every item of that night's list was ticked.
+
+    ``item_ids`` is one list for every night, or a function giving each night's list.
+    """
+    items_for = item_ids if callable(item_ids) else (lambda night, fixed=tuple(item_ids): fixed)
+    done = set()
+    for night, ticks in ticks_by_night.items():
+        wanted = set(items_for(night))
+        if wanted and wanted <= set(ticks):
+            done.add(night)
+    return done
 
 
 def streak(done: set[date], tonight: date) -> int:
@@ -72,11 +111,14 @@ def adherence(done: set[date], tonight: date, days: int, first_night: date | Non
     return Adherence(sum(1 for n in done if start <= n <= last), nights)
 
 
-def heatmap(done: set[date], cramp_nights: Counter, tonight: date, weeks: int = 13) -> list[list[tuple[date, str] | None]]:
+def heatmap(
+    done: set[date], cramp_nights: Counter, tonight: date, weeks: int = 13, recorded: set[date] | None = None
+) -> list[list[tuple[date, str] | None]]:
     """A calendar: 7 rows (Mon..Sun) by ``weeks`` columns ending this week.
 
     Each cell is ``(night, kind)`` with kind one of ``both`` (checklist done and a cramp),
-    ``done``, ``cramp``, ``none``; cells after tonight are ``None``.
+    ``done``, ``cramp``, ``none`` (recorded: neither), or ``unrecorded`` (when ``recorded`` is
+    given and the diary knows nothing of that night); cells after tonight are ``None``.
     """
     last_monday = tonight - timedelta(days=tonight.weekday())
     first_monday = last_monday - timedelta(weeks=weeks - 1)
@@ -89,6 +131,9 @@ def heatmap(done: set[date], cramp_nights: Counter, tonight: date, weeks: int = 
                 row.append(None)
                 continue
             is_done, had_cramp = night in done, cramp_nights.get(night, 0) > 0
+            if recorded is not None and not (is_done or had_cramp or night in recorded):
+                row.append((night, "unrecorded"))
+                continue
             row.append((night, "both" if is_done and had_cramp else "done" if is_done else "cramp" if had_cramp else "none"))
         grid.append(row)
     return grid
@@ -101,10 +146,50 @@ class GroupFigures:
     nights: int
     cramps: int
     mean_intensity: float | None
+    counts: tuple[int, ...] = ()  # cramps on each night of the group
 
     @property
     def per_night(self) -> float:
         return self.cramps / self.nights if self.nights else 0.0
+
+    @property
+    def variance(self) -> float:
+        """The sample variance of cramps a night (0 with fewer than 2 nights)."""
+        if len(self.counts) < 2:
+            return 0.0
+        mean = sum(self.counts) / len(self.counts)
+        return sum((c - mean) ** 2 for c in self.counts) / (len(self.counts) - 1)
+
+    def to_json(self) -> dict[str, float | int]:
+        return {"nights": self.nights, "cramps": self.cramps, "per_night": round(self.per_night, 4)}
+
+
+# Student's t, two-sided 95% (0.975 quantile), by degrees of freedom; the nearest lower df is used.
+_T975 = ((1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365), (8, 2.306),
+         (9, 2.262), (10, 2.228), (12, 2.179), (15, 2.131), (20, 2.086), (25, 2.060), (30, 2.042),
+         (40, 2.021), (60, 2.000), (120, 1.980))
+
+
+def t_quantile_975(df: float) -> float:
+    """The 97.5% point of Student's t with ``df`` degrees of freedom (conservative: rounds df down)."""
+    value = 1.960
+    for table_df, quantile in reversed(_T975):
+        if df >= table_df:
+            return quantile if table_df != 120 or df < 1000 else 1.960
+        value = quantile
+    return value
+
+
+def difference_interval(with_: GroupFigures, without: GroupFigures) -> tuple[float, float, float]:
+    """With minus without, in cramps a night, and its 95% interval (Welch's t interval)."""
+    difference = with_.per_night - without.per_night
+    a, b = with_.variance / with_.nights, without.variance / without.nights
+    se2 = a + b
+    if se2 <= 0:
+        return difference, difference, difference
+    df = se2**2 / ((a**2 / (with_.nights - 1) if a else 0.0) + (b**2 / (without.nights - 1) if b else 0.0))
+    margin = t_quantile_975(df) * math.sqrt(se2)
+    return difference, difference - margin, difference + margin
 
 
 @dataclass(frozen=True)
@@ -114,6 +199,7 @@ class Comparison:
     label: str
     with_: GroupFigures
     without: GroupFigures
+    item: str = "all"  # "all", an item id, or ids joined by "+" for items always ticked together
 
     @property
     def nights_needed(self) -> int:
@@ -123,6 +209,43 @@ class Comparison:
     @property
     def ready(self) -> bool:
         return self.nights_needed == 0
+
+    @property
+    def difference(self) -> float | None:
+        """Cramps a night with, minus without (``None`` until ready)."""
+        return difference_interval(self.with_, self.without)[0] if self.ready else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% interval of the difference (``None`` until ready)."""
+        if not self.ready:
+            return None
+        _, low, high = difference_interval(self.with_, self.without)
+        return low, high
+
+    @property
+    def verdict(self) -> str:
+        """Plain words for the interval: no clear difference while it holds 0."""
+        interval = self.interval
+        if interval is None:
+            return NOT_ENOUGH_NIGHTS
+        low, high = interval
+        if low <= 0 <= high:
+            return NO_CLEAR_DIFFERENCE
+        return FEWER_WITH if high < 0 else MORE_WITH
+
+    def to_json(self) -> dict[str, object]:
+        """The comparison as ``cramp-coach insights --json`` prints it."""
+        difference, interval = self.difference, self.interval
+        return {
+            "item": self.item,
+            "label": self.label,
+            "with": self.with_.to_json(),
+            "without": self.without.to_json(),
+            "difference": None if difference is None else round(difference, 4),
+            "interval": None if interval is None else [round(interval[0], 4), round(interval[1], 4)],
+            "verdict": self.verdict,
+        }
 
     def sentence(self) -> str:
         """Plain words that do not overclaim."""
@@ -136,11 +259,22 @@ class Comparison:
 
         def part(group: GroupFigures) -> str:
             intensity = f", mean intensity {group.mean_intensity:.1f}" if group.mean_intensity is not None else ""
-            return f"{group.per_night:.2f} cramps a night over {group.nights} nights ({group.cramps} cramps{intensity})"
+            cramps = f"{group.cramps} cramp{'s' if group.cramps != 1 else ''}"
+            nights = f"{group.nights} night{'s' if group.nights != 1 else ''}"
+            return f"{group.per_night:.2f} cramps a night over {nights} ({cramps}{intensity})"
 
+        assert self.interval is not None and self.difference is not None
+        low, high = self.interval
+        verdict = {
+            NO_CLEAR_DIFFERENCE: "No clear difference yet",
+            FEWER_WITH: "Fewer cramps after nights with it",
+            MORE_WITH: "More cramps after nights with it",
+        }[self.verdict]
         return (
-            f"In your diary, after nights with {self.label.lower()}: {part(self.with_)}; "
-            f"without: {part(self.without)}. This is what your diary shows, not proof of cause."
+            f"{self.label}. After nights with it: {part(self.with_)}; "
+            f"without: {part(self.without)}. Difference {self.difference:+.2f} a night "
+            f"(95% interval {low:+.2f} to {high:+.2f}): {verdict}. "
+            "This is what your diary shows, not proof of cause."
         )
 
 
@@ -152,17 +286,41 @@ def _by_night(cramps: Sequence[Cramp]) -> dict[date, list[Cramp]]:
 
 
 def _figures(nights: list[date], cramps_by_night: dict[date, list[Cramp]]) -> GroupFigures:
-    cramps = [c for n in nights for c in cramps_by_night.get(n, [])]
-    intensities = [c.intensity for c in cramps if c.intensity is not None]
-    return GroupFigures(len(nights), len(cramps), sum(intensities) / len(intensities) if intensities else None)
+    counts = tuple(len(cramps_by_night.get(n, ())) for n in nights)
+    intensities = [c.intensity for n in nights for c in cramps_by_night.get(n, ()) if c.intensity is not None]
+    return GroupFigures(len(nights), sum(counts), sum(intensities) / len(intensities) if intensities else None, counts)
 
 
-def compare(label: str, nights: Sequence[date], with_nights: set[date], cramps: Sequence[Cramp]) -> Comparison:
+def compare(
+    label: str, nights: Sequence[date], with_nights: set[date], cramps: Sequence[Cramp], item: str = "all"
+) -> Comparison:
     """Cramps after ``nights`` split by whether each is in ``with_nights``."""
     by_night = _by_night(cramps)
     with_list = [n for n in nights if n in with_nights]
     without_list = [n for n in nights if n not in with_nights]
-    return Comparison(label, _figures(with_list, by_night), _figures(without_list, by_night))
+    return Comparison(label, _figures(with_list, by_night), _figures(without_list, by_night), item)
+
+
+def compare_items(
+    items: Sequence[tuple[str, str]],
+    nights_for: Callable[[str], Sequence[date]],
+    ticks_by_night: dict[date, Iterable[str]],
+    cramps: Sequence[Cramp],
+) -> list[Comparison]:
+    """One comparison an item (``(id, title)``) over the nights it was on the list
+    (``nights_for(id)``); items on the list and ticked on exactly the same nights are one group."""
+    groups: dict[tuple[tuple[date, ...], frozenset[date]], list[tuple[str, str]]] = {}
+    for item_id, title in items:
+        nights = tuple(nights_for(item_id))
+        ticked = frozenset(n for n in nights if item_id in ticks_by_night.get(n, ()))
+        groups.setdefault((nights, ticked), []).append((item_id, title))
+    comparisons = []
+    for (nights, ticked), members in groups.items():
+        label = " + ".join(title for _, title in members)
+        if len(members) > 1:
+            label += " (always ticked together)"
+        comparisons.append(compare(label, nights, set(ticked), cramps, item="+".join(i for i, _ in members)))
+    return comparisons
 
 
 def tracked_nights(first_night: date | None, tonight: date) -> list[date]:
@@ -174,7 +332,12 @@ def tracked_nights(first_night: date | None, tonight: date) -> list[date]:
 
 @dataclass(frozen=True)
 class TrialReport:
-    """The 6-week stretching trial: where it stands and, at the end, the before/after figures."""
+    """The 6-week stretching trial: where it stands and, at the end, the before/after figures.
+
+    Both groups hold only *recorded* nights: the 42 nights before the start that the diary covers,
+    and the trial's nights that it covers. With fewer than ``MIN_TRIAL_BASELINE_NIGHTS`` recorded
+    before, there is nothing fair to compare with, and the report says so.
+    """
 
     start: date
     end: date
@@ -184,32 +347,56 @@ class TrialReport:
     before: GroupFigures
     during: GroupFigures
 
+    @property
+    def baseline_ok(self) -> bool:
+        """Enough recorded nights before the trial to compare with."""
+        return self.before.nights >= MIN_TRIAL_BASELINE_NIGHTS
+
     def sentence(self) -> str:
+        baseline = (
+            f"The diary covers {self.before.nights} of the {TRIAL_NIGHTS} nights before it"
+            + ("." if self.baseline_ok else
+               f": too few to compare with (at least {MIN_TRIAL_BASELINE_NIGHTS} are needed). Log every night,"
+               " cramps or none, and the trial's own nights will still show how you did.")
+        )
         if not self.finished:
             return (
                 f"Stretching trial: night {self.nights_done} of {TRIAL_NIGHTS} "
-                f"(stretched on {self.nights_stretched}); it ends on the night of {self.end}."
+                f"(stretched on {self.nights_stretched}); it ends on the night of {self.end}. {baseline}"
             )
 
         def part(g: GroupFigures) -> str:
             intensity = f"{g.mean_intensity:.1f}" if g.mean_intensity is not None else "not recorded"
-            return f"{g.per_night:.2f} cramps a night ({g.cramps} in {g.nights} nights), intensity {intensity} / 10"
+            return f"{g.per_night:.2f} cramps a night ({g.cramps} in {g.nights} recorded nights), intensity {intensity} / 10"
 
-        return (
+        head = (
             f"Stretching trial finished ({self.start} to {self.end}, stretched on {self.nights_stretched} of "
-            f"{TRIAL_NIGHTS} nights). The 6 weeks before: {part(self.before)}. The 6 weeks of the trial: "
-            f"{part(self.during)}. In the published trial, stretching lowered cramps by about 1.2 a night and "
-            "intensity by 1.3 points; yours is one person's diary, so read it as a hint, not proof."
+            f"{TRIAL_NIGHTS} nights). The trial's 6 weeks: {part(self.during)}."
+        )
+        if not self.baseline_ok:
+            return f"{head} {baseline}"
+        return (
+            f"{head} The 6 weeks before: {part(self.before)}. Cramps often ease on their own over weeks, "
+            "so a drop is not proof that stretching did it: one trial found stretching helped, another did "
+            "not. Read it as a hint about you, not a verdict."
         )
 
 
-def trial_report(start: date, tonight: date, cramps: Sequence[Cramp], stretched: set[date]) -> TrialReport:
-    """Follow a trial that began on the night of ``start``."""
+def trial_report(
+    start: date, tonight: date, cramps: Sequence[Cramp], stretched: set[date], recorded: set[date] | None = None
+) -> TrialReport:
+    """Follow a trial that began on the night of ``start``; ``recorded`` limits both groups to nights
+    the diary covers (every night counts when it is not given)."""
     end = start + timedelta(days=TRIAL_NIGHTS - 1)
     finished = tonight > end
     last = min(end, tonight - timedelta(days=1))
     during_nights = [start + timedelta(days=i) for i in range((last - start).days + 1)] if last >= start else []
     before_nights = [start - timedelta(days=i) for i in range(1, TRIAL_NIGHTS + 1)]
+    if recorded is not None:
+        during_counted = [n for n in during_nights if n in recorded]
+        before_nights = [n for n in before_nights if n in recorded]
+    else:
+        during_counted = during_nights
     by_night = _by_night(cramps)
     return TrialReport(
         start=start,
@@ -218,5 +405,5 @@ def trial_report(start: date, tonight: date, cramps: Sequence[Cramp], stretched:
         nights_stretched=sum(1 for n in during_nights if n in stretched),
         finished=finished,
         before=_figures(before_nights, by_night),
-        during=_figures(during_nights, by_night),
+        during=_figures(during_counted, by_night),
     )

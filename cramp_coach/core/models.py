@@ -30,6 +30,11 @@ COMMON_TAGS = (
     "pregnancy",
     "dehydration",
 )
+# Entries logged after the "is this a cramp?" questions said it was something else: kept in the
+# diary (worth mentioning to a clinician) but never counted as cramps.
+RESTLESS_TAG = "restless legs?"
+NOT_TYPICAL_TAG = "not a typical cramp"
+NOT_A_CRAMP_TAGS = (RESTLESS_TAG, NOT_TYPICAL_TAG)
 MIN_STEP_SECONDS = 5
 MAX_STEP_SECONDS = 600
 MAX_NOTE = 2000
@@ -82,6 +87,11 @@ class Cramp:
     note: str = ""
     id: str = field(default_factory=new_id)
     triage: tuple[str, ...] = ()  # answers to "is this a cramp?", when it was asked
+
+    @property
+    def is_cramp(self) -> bool:
+        """False for an entry the questions said was not a typical cramp (restless legs, ...)."""
+        return not any(tag in NOT_A_CRAMP_TAGS for tag in self.tags)
 
     @cached_property
     def night(self) -> date:

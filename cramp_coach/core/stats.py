@@ -1,6 +1,8 @@
 """Statistics over the diary: counts per week and month, averages, what ended cramps, advice points.
 
-Pure functions of lists of :class:`Cramp`; nothing here reads files.
+Pure functions of lists of :class:`Cramp`; nothing here reads files. Entries the "is this a cramp?"
+questions said were something else (``Cramp.is_cramp`` is false) are never counted as cramps:
+``diary_stats`` keeps them apart in ``not_cramps``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from cramp_coach.core.models import Cramp
 
 SEE_CLINICIAN_PER_MONTH = 5
+SEE_CLINICIAN_WINDOW_NIGHTS = 30
 
 
 def week_start(day: date) -> date:
@@ -85,15 +88,18 @@ class DiaryStats:
     ended_by: list[tuple[str, int]]
     tags: list[tuple[str, int]]
     busy_months: list[tuple[str, int]]
-
-    @property
-    def see_clinician(self) -> bool:
-        """At least one month with 5 or more cramps (the content brief's threshold)."""
-        return bool(self.busy_months)
+    not_cramps: tuple[Cramp, ...] = ()
 
 
-def diary_stats(cramps: Sequence[Cramp]) -> DiaryStats:
-    """Compute every statistic at once."""
+def real_cramps(entries: Iterable[Cramp]) -> list[Cramp]:
+    """The entries that are cramps (not restless legs or other not-a-cramp entries)."""
+    return [entry for entry in entries if entry.is_cramp]
+
+
+def diary_stats(entries: Sequence[Cramp]) -> DiaryStats:
+    """Compute every statistic at once (over the cramps; other entries are only listed)."""
+    cramps = real_cramps(entries)
+    not_cramps = tuple(entry for entry in entries if not entry.is_cramp)
     per_month = cramps_per_month(cramps)
     nights = [c.night for c in cramps]
     ended = Counter(c.ended_by for c in cramps if c.ended_by)
@@ -112,12 +118,25 @@ def diary_stats(cramps: Sequence[Cramp]) -> DiaryStats:
         ended_by=sorted(ended.items(), key=lambda item: (-item[1], item[0])),
         tags=sorted(tags.items(), key=lambda item: (-item[1], item[0])),
         busy_months=[(month, n) for month, n in per_month if n >= SEE_CLINICIAN_PER_MONTH],
+        not_cramps=not_cramps,
     )
 
 
+def cramps_in_last_nights(entries: Iterable[Cramp], tonight: date, nights: int = SEE_CLINICIAN_WINDOW_NIGHTS) -> int:
+    """Cramps (not other entries) in the ``nights`` nights up to and including ``tonight``."""
+    since = tonight - timedelta(days=nights)
+    return sum(1 for c in entries if c.is_cramp and since < c.night <= tonight)
+
+
+def see_clinician_count(entries: Iterable[Cramp], tonight: date) -> int | None:
+    """The cramps of the last 30 nights when there are 5 or more (the advice point), else ``None``."""
+    count = cramps_in_last_nights(entries, tonight)
+    return count if count >= SEE_CLINICIAN_PER_MONTH else None
+
+
 def within_days(cramps: Sequence[Cramp], days: int, today: date) -> list[Cramp]:
-    """The cramps of the last ``days`` nights up to ``today``."""
-    since = today - timedelta(days=days)
+    """The cramps of the last ``days`` nights up to ``today`` (``days`` is capped at 100 years)."""
+    since = today - timedelta(days=min(days, 36_500))
     return [c for c in cramps if c.night > since]
 
 
@@ -159,6 +178,7 @@ def bar_chart(rows: Sequence[tuple[str, int]], width: int = 30) -> list[str]:
 
 NEW_MEDICINE_TAG = "new medicine"
 MEDICINE_WINDOW_NIGHTS = 28
+MEDICINE_MIN_NIGHTS_BEFORE = 7  # recorded nights before the entry needed to say cramps "rose"
 
 
 @dataclass(frozen=True)
@@ -171,22 +191,34 @@ class MedicineRise:
     after_cramps: int
 
 
-def rise_after_new_medicine(cramps: Sequence[Cramp], today: date) -> MedicineRise | None:
+def rise_after_new_medicine(
+    entries: Sequence[Cramp], today: date, recorded: set[date] | None = None
+) -> MedicineRise | None:
     """Did cramps become more frequent after the first entry tagged "new medicine"?
 
     Compares the 28 nights before that entry's night with the nights since (up to 28, tonight not
-    counted); says so only with at least 3 cramps since and a higher rate than before.
+    counted). With ``recorded`` (the nights the diary covers) only those nights count (without it,
+    every night does), and at least
+    7 of them must lie before the entry: a diary begun with the new medicine cannot show a rise.
+    Says so only with at least 3 cramps since and a higher rate than before.
     """
-    tagged = sorted(c.night for c in cramps if NEW_MEDICINE_TAG in c.tags)
+    tagged = sorted(c.night for c in entries if NEW_MEDICINE_TAG in c.tags)
     if not tagged:
         return None
+    cramps = real_cramps(entries)
     since = tagged[0]
     window = timedelta(days=MEDICINE_WINDOW_NIGHTS)
     end = min(since + window, today)
-    after_nights = max(1, (end - since).days)
+    if recorded is None:  # every night counts
+        before_nights, after_nights = MEDICINE_WINDOW_NIGHTS, max(1, (end - since).days)
+    else:
+        before_nights = sum(1 for n in recorded if since - window <= n < since)
+        after_nights = max(1, sum(1 for n in recorded if since <= n < end))
+    if before_nights < MEDICINE_MIN_NIGHTS_BEFORE:
+        return None
     before = sum(1 for c in cramps if since - window <= c.night < since)
     after = sum(1 for c in cramps if since <= c.night < end)
-    before_rate, after_rate = before / MEDICINE_WINDOW_NIGHTS, after / after_nights
+    before_rate, after_rate = before / before_nights, after / after_nights
     if after >= 3 and after_rate > before_rate:
         return MedicineRise(since, before_rate, after_rate, after)
     return None
