@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from cramp_coach.services import Services, default_services
-
-if TYPE_CHECKING:
-    from cramp_coach.core.storage import StorageError
 
 
 def _home_screen() -> Screen:
@@ -84,8 +78,18 @@ class CrampCoachApp(App[None]):
         self.call_after_refresh(self._show_warnings)  # after the first frame: it reads the routine files
 
     def _show_warnings(self) -> None:
+        """Left-out files and bad settings, as toasts, except where they are listed already.
+
+        Never over the relief countdown: the summary after the routine lists them, as home does.
+        """
+        from cramp_coach.screens.guided import GuidedRoutineScreen
+        from cramp_coach.screens.home import HomeScreen
+        from cramp_coach.widgets.safe import plain
+
+        if isinstance(self.screen, (GuidedRoutineScreen, HomeScreen)) or self.current_mode == "relief":
+            return
         for warning in self.services.warnings:
-            self.notify(warning, title="Left out", severity="warning", timeout=12)
+            self.notify(plain(warning), title="Left out or not used", severity="warning", timeout=12, markup=False)
 
     @staticmethod
     def _relief_screen(muscle: str, side: str | None, triage: tuple[str, ...] = ()) -> Screen:
@@ -105,36 +109,31 @@ class CrampCoachApp(App[None]):
             screen.dismiss()
 
     def save_relief(self, request) -> None:
-        """Save a finished relief run the person chose to keep, off the event loop."""
+        """Save a finished relief run the person chose to keep (its cramp was validated on the summary)."""
         self.last_run = request.summary
-        cramp = request.summary.to_cramp(side=request.side, intensity=request.intensity, note=request.note, triage=request.triage)
-        self._save_cramp(cramp)
+        cramp = request.cramp or request.summary.to_cramp(
+            side=request.side, intensity=request.intensity, note=request.note, triage=request.triage
+        )
+        self.save_cramp(cramp)
 
-    @work(thread=True, exclusive=False, group="diary-writes")
-    def _save_cramp(self, cramp) -> None:
-        from cramp_coach.core.storage import StorageError
+    def save_cramp(self, cramp, what: str = "your cramp") -> None:
+        """Add ``cramp`` to the diary, off the UI thread; a failure keeps it and asks what to do."""
+        from cramp_coach.screens.diary_writes import DiaryJob
 
-        try:
-            self.services.diary().add_cramp(cramp)
-        except StorageError as error:
-            self.call_from_thread(self.diary_problem, error, lambda: self._save_cramp(cramp))
-            return
-        self.call_from_thread(self.notify, "Saved to your diary", timeout=4)
+        self.diary_job(
+            DiaryJob(
+                run=lambda: self.services.diary().add_cramp(cramp),
+                done=lambda _: self.notify("Saved to your diary", timeout=4),
+                what=what,
+                pending=cramp,
+            )
+        )
 
-    def diary_problem(self, error: StorageError, retry: Callable[[], object] | None = None) -> None:
-        """Say what is wrong with the diary file; offer to move an unreadable one aside, then retry."""
-        from cramp_coach.core.storage import CorruptFileError
+    def diary_job(self, job) -> None:
+        """Run one diary read or write the one safe way (see ``screens.diary_writes``)."""
+        from cramp_coach.screens.diary_writes import run_job
 
-        if isinstance(error, CorruptFileError):
-            from cramp_coach.screens.dialogs import MoveAsideScreen
-
-            def moved(done: bool | None) -> None:
-                if done and retry is not None:
-                    retry()
-
-            self.push_screen(MoveAsideScreen(error), moved)
-        else:
-            self.notify(str(error), title="Diary problem", severity="error", timeout=15)
+        run_job(self, job)
 
     # -- safety, sources, settings: reachable from anywhere -------------------------------------------
     def action_red_flags(self) -> None:
@@ -192,7 +191,7 @@ class CrampCoachApp(App[None]):
             {"started_at": self.services.wall_clock(), "muscle": "other", "tags": [tag], "triage": list(answers),
              "note": "Logged after the 'is this a cramp?' questions; worth mentioning to a clinician."}
         )
-        self._save_cramp(entry)
+        self.save_cramp(entry, what="the entry for what the questions found")
 
     def get_system_commands(self, screen: Screen):
         """Every action of the app in the command palette."""

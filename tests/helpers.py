@@ -14,11 +14,15 @@ FIXED_WALL = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
 
 
 def text_of(app, selector: str) -> str:
-    """The plain text a widget on the current screen shows."""
+    """The plain text a widget on the current screen shows (unwrapped)."""
     from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
 
     widget = app.screen.query_one(selector)
     content = getattr(widget, "content", None)
+    if isinstance(content, (Content, Text)):
+        return content.plain
     if content is None or isinstance(content, str):
         return str(widget.render())
     console = Console(width=max(20, widget.size.width or 80), record=True, file=open(os.devnull, "w"))
@@ -38,3 +42,8 @@ async def settle(app, pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def cell_texts(row) -> list[str]:
+    """A DataTable row's cells as plain strings."""
+    return [getattr(cell, "plain", cell) for cell in row]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -15,14 +15,15 @@ from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.habits import done_nights, streak
 from cramp_coach.core.models import night_of
-from cramp_coach.core.storage import StorageError
+from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.safe import line, literal
 
 
-def item_prompt(item: ChecklistItem, ticked: bool) -> str:
-    """One line of the list: the box, the title, and the timer for a stretch."""
-    box = "[b]\\[x][/b]" if ticked else "\\[ ]"
-    timer = f"  [dim]· {clock_text(item.stretch.total_seconds)} timer, enter starts it[/dim]" if item.stretch else ""
-    return f"{box} {item.title}{timer}"
+def item_prompt(item: ChecklistItem, ticked: bool) -> Content:
+    """One line of the list: the box, the title (as written), and the timer for a stretch."""
+    box = ("[x]", "bold") if ticked else "[ ]"
+    timer = (f"· {clock_text(item.stretch.total_seconds)} timer, enter starts it", "dim") if item.stretch else ""
+    return Content.assemble(box, " ", line(item.title), "  " if timer else "", timer)
 
 
 class ChecklistScreen(Screen[None]):
@@ -59,19 +60,24 @@ class ChecklistScreen(Screen[None]):
         self.load()
 
     # -- loading -----------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="checklist-load")
     def load(self) -> None:
         """Read the items, this night's ticks and the streak (off the event loop)."""
-        book = self.app.services.checklist()
-        try:
+        night = self.night
+        assert night is not None
+
+        def read():
+            book = self.app.services.checklist()
             items = book.visible()
-            assert self.night is not None
-            ticked = book.ticks(self.night)
+            ticked = book.ticks(night)
             done = done_nights(book.diary.ticks_by_night(), [i.id for i in items])
-        except StorageError as error:
-            self.app.call_from_thread(self.app.diary_problem, error, self.load)
-            return
-        self.app.call_from_thread(self._show, items, ticked, done)
+            return items, ticked, done
+
+        self.app.diary_job(DiaryJob(run=read, done=lambda loaded: self._show(*loaded), write=False, what="the checklist", failed=self._failed))
+
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#checklist-head", Static).update(
+            Content.assemble(("Bedtime checklist", "bold"), " · the diary cannot be read: ", literal(plain_reason(error)))
+        )
 
     def _show(self, items: list[ChecklistItem], ticked: set[str], done: set[date]) -> None:
         self.items, self.ticked = items, ticked
@@ -92,17 +98,19 @@ class ChecklistScreen(Screen[None]):
         which = "tonight" if self.night == self.tonight else "a past night"
         done = sum(1 for item in self.items if item.id in self.ticked)
         self.query_one("#checklist-head", Static).update(
-            f"[b]Bedtime checklist[/b], {which} ({self.night.strftime('%a %d %b')}) · "
-            f"{done} of {len(self.items)} done · {self._streak_text}"
+            Content.assemble(
+                ("Bedtime checklist", "bold"),
+                f", {which} ({self.night.strftime('%a %d %b')}) · {done} of {len(self.items)} done · {self._streak_text}",
+            )
         )
 
     def _show_detail(self) -> None:
         item = self._highlighted()
         if item is None:
-            text = "Nothing on the list: press e to add or show items."
+            text = Content("Nothing on the list: press e to add or show items.")
         else:
-            source = f"\n[dim]Source: {item.source.title}[/dim]" if item.source else ""
-            text = (item.detail or item.title) + source
+            source = literal(f"\nSource: {item.source.title}", "dim") if item.source else ""
+            text = Content.assemble(literal(item.detail or item.title), source)
         self.query_one("#item-detail", Static).update(text)
 
     def _highlighted(self) -> ChecklistItem | None:
@@ -131,14 +139,18 @@ class ChecklistScreen(Screen[None]):
         self._show_head()
         self._save_tick(self.night, item.id, done)
 
-    @work(thread=True, group="diary-writes")
     def _save_tick(self, night: date, item_id: str, done: bool) -> None:
-        try:
-            self.app.services.checklist().tick(night, item_id, done)
-        except StorageError as error:
-            self.app.call_from_thread(self.app.diary_problem, error, lambda: self._save_tick(night, item_id, done))
-            return
-        self.app.call_from_thread(self.load)  # the streak may have changed
+        def undo_on_screen(_: Exception) -> None:
+            self.load()  # the tick was not saved: show what the diary holds
+
+        self.app.diary_job(
+            DiaryJob(
+                run=lambda: self.app.services.checklist().tick(night, item_id, done),
+                done=lambda _: self.load(),  # the streak may have changed
+                what=f"the {'tick' if done else 'untick'} of this item",
+                failed=undo_on_screen,
+            )
+        )
 
     def action_toggle(self) -> None:
         """Tick or untick the highlighted item."""

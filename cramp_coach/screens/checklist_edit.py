@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cramp_coach.core import checklist as lists
 from cramp_coach.core.checklist import ChecklistItem
-from cramp_coach.core.storage import StorageError
+from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.safe import line, literal
 
 
 class ChecklistEditScreen(Screen[None]):
@@ -37,17 +39,30 @@ class ChecklistEditScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.items = self.app.services.checklist().items()
-        self._show()
+        self.load()
+
+    def load(self) -> None:
+        """Read every item (off the UI thread)."""
+        self.app.diary_job(
+            DiaryJob(run=lambda: self.app.services.checklist().items(), done=self._loaded, write=False, what="the checklist", failed=self._failed)
+        )
+
+    def _loaded(self, items: list[ChecklistItem], keep: str | None = None) -> None:
+        self.items = items
+        self._show(keep)
+
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#checklist-head", Static).update(
+            Content.assemble(("Edit the checklist", "bold"), " · the diary cannot be read: ", literal(plain_reason(error)))
+        )
 
     def _show(self, keep: str | None = None) -> None:
         options = self.query_one(OptionList)
         current = keep or self._current_id()
         options.clear_options()
         for item in self.items:
-            marks = " [dim](hidden)[/dim]" if item.hidden else ""
-            marks += " [dim](yours)[/dim]" if item.custom else ""
-            options.add_option(Option(f"{item.title}{marks}", id=item.id))
+            marks = (" (hidden)" if item.hidden else "") + (" (yours)" if item.custom else "")
+            options.add_option(Option(Content.assemble(line(item.title), (marks, "dim")), id=item.id))
         ids = [item.id for item in self.items]
         if ids:
             options.highlighted = ids.index(current) if current in ids else 0
@@ -58,13 +73,14 @@ class ChecklistEditScreen(Screen[None]):
         return self.items[index].id if index is not None and 0 <= index < len(self.items) else None
 
     def _save(self, items: list[ChecklistItem], keep: str | None = None) -> None:
-        try:
-            self.app.services.checklist().save(items)
-        except StorageError as error:
-            self.app.diary_problem(error)
-            return
-        self.items = items
-        self._show(keep)
+        """Save the changed list (off the UI thread); the screen shows it once it is saved."""
+        self.app.diary_job(
+            DiaryJob(
+                run=lambda: self.app.services.checklist().save(items),
+                done=lambda _: self._loaded(items, keep),
+                what="your change to the checklist",
+            )
+        )
 
     def action_add(self) -> None:
         """Add an item of your own."""
@@ -75,7 +91,7 @@ class ChecklistEditScreen(Screen[None]):
                 items = lists.add_item(self.items, title)
                 self._save(items, keep=items[-1].id)
 
-        self.app.push_screen(TextPromptScreen("A new item for your checklist:", check=lists.check_title), added)
+        self.app.push_screen(TextPromptScreen("A new item for your checklist:", check=lists.check_title, max_length=lists.MAX_TITLE), added)
 
     def action_rename(self) -> None:
         """Rename the highlighted item."""
@@ -86,7 +102,7 @@ class ChecklistEditScreen(Screen[None]):
             return
         title = next(item.title for item in self.items if item.id == item_id)
         self.app.push_screen(
-            TextPromptScreen("New name:", value=title, check=lists.check_title),
+            TextPromptScreen("New name:", value=title, check=lists.check_title, max_length=lists.MAX_TITLE),
             lambda new: new and self._save(lists.rename_item(self.items, item_id, new), keep=item_id),
         )
 
@@ -106,12 +122,14 @@ class ChecklistEditScreen(Screen[None]):
         """Go back to the bundled list, after asking."""
         from cramp_coach.screens.dialogs import ConfirmScreen
 
+        def restore() -> list[ChecklistItem]:
+            book = self.app.services.checklist()
+            book.restore_defaults()
+            return book.items()
+
         def answered(yes: bool | None) -> None:
             if yes:
-                book = self.app.services.checklist()
-                book.restore_defaults()
-                self.items = book.items()
-                self._show()
+                self.app.diary_job(DiaryJob(run=restore, done=self._loaded, what="restoring the default checklist"))
 
         self.app.push_screen(ConfirmScreen("Restore the default checklist? Your own items and names go.", yes="Restore"), answered)
 

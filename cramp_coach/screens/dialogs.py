@@ -6,10 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from cramp_coach.core.diary import Diary
 from cramp_coach.core.storage import StorageError
+from cramp_coach.widgets.safe import literal, plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -21,9 +23,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str | Content, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
-        self.question = question
+        self.question = question if isinstance(question, Content) else literal(question)
         self.yes_label = yes
         self.no_label = no
 
@@ -61,9 +63,13 @@ class MoveAsideScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(
-                f"[b]Your diary file cannot be read.[/b]\n{self.error.path}\n{self.error.reason}.\n\n"
-                "It has not been changed. cramp coach can move it aside (kept, under a new name with "
-                "today's date) and start a fresh diary.",
+                Content.assemble(
+                    ("Your diary file cannot be read.", "bold"),
+                    "\n",
+                    literal(f"{self.error.path}\n{self.error.reason}."),
+                    "\n\nIt has not been changed. cramp coach can move it aside (kept, under a new name with "
+                    "today's date) and start a fresh diary.",
+                ),
                 classes="dialog-text",
             )
             with Horizontal(classes="dialog-buttons"):
@@ -81,10 +87,10 @@ class MoveAsideScreen(ModalScreen[bool]):
         try:
             moved = Diary.move_aside(self.error.path.parent)
         except OSError as error:
-            self.app.notify(f"Could not move it: {error}", severity="error")
+            self.app.notify(f"Could not move it: {plain(error)}", severity="error", markup=False)
             self.dismiss(False)
             return
-        self.app.notify(f"Moved to {moved.name}; a fresh diary starts now.", timeout=10)
+        self.app.notify(f"Moved to {plain(moved.name)}; a fresh diary starts now.", timeout=10, markup=False)
         self.dismiss(True)
 
     def action_keep(self) -> None:
@@ -98,16 +104,17 @@ class TextPromptScreen(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, question: str, value: str = "", check=None) -> None:
+    def __init__(self, question: str | Content, value: str = "", check=None, max_length: int = 0) -> None:
         super().__init__()
-        self.question = question
+        self.question = question if isinstance(question, Content) else literal(question)
+        self.max_length = max_length
         self.value = value
         self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
-            yield Input(value=self.value, id="prompt-input")
+            yield Input(value=self.value, id="prompt-input", max_length=self.max_length)
             yield Static("", id="prompt-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -116,7 +123,8 @@ class TextPromptScreen(ModalScreen[str | None]):
             try:
                 text = self.check(text)
             except ValueError as error:
-                self.query_one("#prompt-error", Static).update(str(error).capitalize())
+                message = str(error)
+                self.query_one("#prompt-error", Static).update(literal(message[:1].upper() + message[1:]))
                 return
         self.dismiss(text)
 

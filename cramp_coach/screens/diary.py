@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from cramp_coach.core.models import DIARY_MUSCLES, LEGS, Cramp, Night, ValidationError, parse_day
+from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
 from cramp_coach.core.stats import filter_cramps
-from cramp_coach.core.storage import StorageError
 from cramp_coach.core.formatting import duration_text
+from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.safe import literal, plain
+from cramp_coach.core.text import one_line
 
 PAGE_ROWS = 300
 POLL_SECONDS = 2.0
 COLUMNS = ("Date", "Time", "Leg", "Muscle", "Pain", "Duration", "Ended by")
+CELL_LIMIT = 60  # characters of a title shown in a table cell
+
+
+def cell(value: object) -> Text:
+    """A table cell: the text as written, on one line, never read as markup."""
+    text = one_line(plain(value))
+    return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…")
 
 
 class DiaryScreen(Screen[None]):
@@ -79,28 +89,30 @@ class DiaryScreen(Screen[None]):
                 Input(placeholder="to YYYY-MM-DD", id="filter-to"),
                 Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
                 Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle"),
-                Input(placeholder="text in notes/tags", id="filter-text"),
+                Input(placeholder="text in notes/tags", id="filter-text", max_length=MAX_NOTE),
                 id="filters",
             )
             self.mount(bar, before="#history")
         return bar
 
     # -- loading (off the event loop) --------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="diary-load")
     def load(self) -> None:
         """Read the diary in a thread and show it."""
-        diary = self.app.services.diary()
-        try:
-            signature = diary.signature()
-            cramps = diary.cramps()
-        except StorageError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self._show_loaded, cramps, signature)
 
-    def _failed(self, error: StorageError) -> None:
-        self.query_one("#diary-status", Static).update(f"[b]The diary cannot be read:[/b] {error}")
-        self.app.diary_problem(error, retry=self.load)
+        def read():
+            diary = self.app.services.diary()
+            return diary.signature(), diary.cramps()
+
+        self.app.diary_job(
+            DiaryJob(run=read, done=lambda loaded: self._show_loaded(loaded[1], loaded[0]), write=False, what="the diary", failed=self._failed)
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self._loaded = True  # not again on every poll: only when the file changes
+        self._signature = self._current_signature()
+        self.query_one("#diary-status", Static).update(
+            Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error)))
+        )
 
     def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, int] | None) -> None:
         self._cramps = cramps
@@ -108,9 +120,15 @@ class DiaryScreen(Screen[None]):
         self._loaded = True
         self._apply_filters()
 
+    def _current_signature(self) -> tuple[int, int] | None:
+        try:
+            return self.app.services.diary().signature()
+        except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next load says why
+            return None
+
     def _check_for_changes(self) -> None:
         """Pick up entries written by another window or by `cramp-coach log`."""
-        if self._loaded and self.app.services.diary().signature() != self._signature:
+        if self._loaded and self._current_signature() != self._signature:
             self.load()
 
     # -- filters and the table ----------------------------------------------------------------------
@@ -127,6 +145,8 @@ class DiaryScreen(Screen[None]):
                     days[key] = parse_day(text, "from" if key == "start" else "to")
                 except ValidationError as error:
                     problems.append(str(error))
+                except Exception:  # noqa: BLE001 - whatever is typed, the filter only says it cannot use it
+                    problems.append(f"{'from' if key == 'start' else 'to'}: must be a date like 2026-11-25")
         leg = self.query_one("#filter-leg").value
         muscle = self.query_one("#filter-muscle").value
         return (
@@ -148,9 +168,11 @@ class DiaryScreen(Screen[None]):
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:
             status += " · u to undo the delete"
+        shown = literal(status)
         if problems:
-            status = "[b]Filter ignored:[/b] " + "; ".join(problems) + " · " + status
-        self.query_one("#diary-status", Static).update(status)
+            # The problems quote what was typed: shown as written, never read as markup.
+            shown = Content.assemble(("Filter ignored: ", "bold"), literal("; ".join(problems) + " · " + status))
+        self.query_one("#diary-status", Static).update(shown)
 
     def _fill_table(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -159,13 +181,13 @@ class DiaryScreen(Screen[None]):
         title = self.app.services.step_title
         for cramp in self._shown[: self._limit]:
             table.add_row(
-                cramp.started_at.strftime("%Y-%m-%d"),
-                cramp.started_at.strftime("%H:%M"),
-                cramp.leg or "—",
-                cramp.muscle,
-                "—" if cramp.intensity is None else str(cramp.intensity),
-                duration_text(cramp.duration_s) or "—",
-                title(cramp.ended_by) or "—",
+                cell(cramp.started_at.strftime("%Y-%m-%d")),
+                cell(cramp.started_at.strftime("%H:%M")),
+                cell(cramp.leg or "—"),
+                cell(cramp.muscle),
+                cell("—" if cramp.intensity is None else str(cramp.intensity)),
+                cell(duration_text(cramp.duration_s) or "—"),
+                cell(title(cramp.ended_by) or "—"),
                 key=cramp.id,
             )
         if current is not None and current in table.rows:
@@ -219,11 +241,17 @@ class DiaryScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Edit the selected cramp."""
-        from cramp_coach.screens.entry_forms import CrampFormScreen
-
         cramp = self._current()
         if cramp is not None:
-            self.app.push_screen(CrampFormScreen(cramp), lambda edited: edited and self._write("update", edited))
+            self._edit(cramp, cramp)
+
+    def _edit(self, shown: Cramp, expected: Cramp | None) -> None:
+        """The edit form showing ``shown``; saving replaces ``expected`` (what the diary held when it
+        opened), or adds it again when ``expected`` is None (it was deleted elsewhere)."""
+        from cramp_coach.screens.entry_forms import CrampFormScreen
+
+        kind = "update" if expected is not None else "add"
+        self.app.push_screen(CrampFormScreen(shown), lambda edited: edited and self._write(kind, edited, expected=expected))
 
     def action_delete(self) -> None:
         """Delete the selected cramp, after asking."""
@@ -242,16 +270,17 @@ class DiaryScreen(Screen[None]):
             self._write("restore", cramp)
 
     def action_night(self) -> None:
-        """Record how the selected cramp's night (or last night) went."""
-        from datetime import datetime
-
+        """Record how the selected cramp's night (or last night) went (read off the UI thread)."""
         from cramp_coach.core.models import night_of
         from cramp_coach.screens.entry_forms import NightFormScreen
 
         cramp = self._current()
-        night = cramp.night if cramp else night_of(datetime.now().astimezone())
-        diary = self.app.services.diary()
-        self.app.push_screen(NightFormScreen(diary.night(night)), lambda saved: saved and self._write_night(saved))
+        night = cramp.night if cramp else night_of(self.app.services.wall_clock())
+
+        def opened(record: Night) -> None:
+            self.app.push_screen(NightFormScreen(record), lambda saved: saved and self._write_night(saved))
+
+        self.app.diary_job(DiaryJob(run=lambda: self.app.services.diary().night(night), done=opened, write=False, what="that night"))
 
     def action_stats(self) -> None:
         """Show the diary's statistics."""
@@ -284,33 +313,59 @@ class DiaryScreen(Screen[None]):
         else:
             self.app.switch_mode("home")
 
-    # -- writes (off the event loop) -----------------------------------------------------------------
-    @work(thread=True, group="diary-writes")
-    def _write(self, kind: str, cramp: Cramp) -> None:
-        diary = self.app.services.diary()
-        try:
+    # -- writes (off the event loop, through the app's one safe path) ---------------------------------
+    MESSAGES = {"add": "Cramp added", "update": "Changes saved", "restore": "Cramp restored", "delete": "Cramp deleted: u to undo"}
+    WHAT = {"add": "the cramp you added", "update": "your changes to this cramp", "restore": "the cramp you put back", "delete": "deleting this cramp"}
+
+    def _write(self, kind: str, cramp: Cramp, expected: Cramp | None = None) -> None:
+        diary = self.app.services.diary
+
+        def write():
             if kind in ("add", "restore"):
-                diary.add_cramp(cramp)
-            elif kind == "update":
-                diary.update_cramp(cramp)
+                return diary().add_cramp(cramp)
+            if kind == "update":
+                return diary().update_cramp(cramp, expected=expected) if expected is not None else diary().update_cramp(cramp)
+            return diary().delete_cramp(cramp.id)
+
+        self.app.diary_job(
+            DiaryJob(
+                run=write,
+                done=lambda _: self._written(kind, cramp, self.MESSAGES[kind]),
+                what=self.WHAT[kind],
+                pending=None if kind == "delete" else cramp,
+                conflict=lambda error: self._conflict(cramp, error),
+                failed=lambda _: self.load(),
+            )
+        )
+
+    def _conflict(self, mine: Cramp, error: Exception) -> None:
+        """The cramp changed elsewhere since the form opened: keep mine, use theirs, or back to the form."""
+        from cramp_coach.screens.save_problem import EditConflictScreen
+
+        current = getattr(error, "current", None)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self._write("add" if current is None else "update", mine, expected=current)
+            elif choice == "theirs":
+                self.notify("Kept the version saved elsewhere; your changes were dropped.", timeout=5)
+                self.load()
             else:
-                diary.delete_cramp(cramp.id)
-        except (StorageError, KeyError, ValueError) as error:
-            self.app.call_from_thread(self.app.notify, f"Not saved: {error}", severity="error", timeout=10)
-            return
-        messages = {"add": "Cramp added", "update": "Changes saved", "restore": "Cramp restored", "delete": "Cramp deleted: u to undo"}
-        self.app.call_from_thread(self._written, kind, cramp, messages[kind])
+                self._edit(mine, current)  # back to the form with your changes; saving replaces theirs
+
+        self.app.push_screen(EditConflictScreen(deleted=current is None), chosen)
 
     def _written(self, kind: str, cramp: Cramp, message: str) -> None:
         self._undo = cramp if kind == "delete" else None
         self.notify(message, timeout=5)
         self.load()
 
-    @work(thread=True, group="diary-writes")
     def _write_night(self, night: Night) -> None:
-        try:
-            self.app.services.diary().save_night(night)
-        except StorageError as error:
-            self.app.call_from_thread(self.app.notify, f"Not saved: {error}", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.notify, f"Night of {night.night} saved", timeout=4)
+        self.app.diary_job(
+            DiaryJob(
+                run=lambda: self.app.services.diary().save_night(night),
+                done=lambda _: self.notify(f"Night of {night.night} saved", timeout=4),
+                what=f"the night of {night.night}",
+                pending=night,
+            )
+        )

@@ -7,6 +7,7 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -14,6 +15,7 @@ from cramp_coach.core.models import (
     COMMON_TAGS,
     DIARY_MUSCLES,
     LEGS,
+    MAX_NOTE,
     ON_ITS_OWN,
     Cramp,
     Night,
@@ -22,6 +24,10 @@ from cramp_coach.core.models import (
     night_from_dict,
 )
 from cramp_coach.core.formatting import duration_text
+from cramp_coach.core.text import one_line
+from cramp_coach.widgets.safe import labelled, literal, plain
+
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def parse_duration(text: str) -> int | str | None:
@@ -37,8 +43,8 @@ def parse_duration(text: str) -> int | str | None:
     return text
 
 
-def describe_cramp(cramp: Cramp, step_title) -> str:
-    """Every field of a cramp, one a line, for the detail view."""
+def describe_cramp(cramp: Cramp, step_title) -> Content:
+    """Every field of a cramp, one a line, for the detail view (what was written, shown as written)."""
     rows = [
         ("When", cramp.started_at.strftime("%a %d %b %Y, %H:%M")),
         ("Night of", cramp.night.isoformat()),
@@ -50,7 +56,7 @@ def describe_cramp(cramp: Cramp, step_title) -> str:
         ("Tags", ", ".join(cramp.tags) or "none"),
         ("Note", cramp.note or "none"),
     ]
-    return "\n".join(f"[b]{label:<10}[/b] {value}" for label, value in rows)
+    return Content("\n").join(labelled(f"{label:<10}", value) for label, value in rows)
 
 
 class CrampDetailScreen(ModalScreen[str | None]):
@@ -70,6 +76,8 @@ class CrampDetailScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="entry-box"):
             yield Label("Cramp", classes="entry-title")
+            if self.cramp.triage:
+                yield Static(labelled("Answers  ", "; ".join(self.cramp.triage)), id="detail-triage")
             yield Static(describe_cramp(self.cramp, self.app.services.step_title), id="detail-text")
             yield Static("[b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close", classes="entry-hint")
 
@@ -95,9 +103,11 @@ class EntryFormScreen(ModalScreen):
             yield Button("Cancel  esc", id="cancel")
 
     def show_error(self, error: ValidationError, names: dict[str, str]) -> None:
-        """Name the field at fault and what is allowed."""
-        field = names.get(error.field, error.field.replace("_", " ").capitalize())
-        self.query_one("#form-error", Static).update(f"[b]{field}[/b]: {str(error).split(': ', 1)[1]}")
+        """Name the field at fault and what is allowed (quoting what was typed, as typed)."""
+        field_name = str(getattr(error, "field", "entry"))
+        field = names.get(field_name, field_name.replace("_", " ").capitalize())
+        message = getattr(error, "message", None) or str(error).split(": ", 1)[-1]
+        self.query_one("#form-error", Static).update(labelled(f"{field}:", one_line(plain(message))))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -128,11 +138,14 @@ class CrampFormScreen(EntryFormScreen):
     def compose(self) -> ComposeResult:
         cramp = self.cramp
         now = self.now or datetime.now().astimezone()
-        steps = [(f"{routine.title}: {step.title}", step.id) for routine in self.app.services.library.routines.values() for step in routine.steps]
+        library = self.app.services.library
+        steps = [(literal(f"{routine.title}: {step.title}"), step.id) for routine in library.routines.values() for step in routine.steps]
+        if cramp and cramp.ended_by and cramp.ended_by not in {ON_ITS_OWN, *(step_id for _, step_id in steps)}:
+            steps.append((literal(self.app.services.step_title(cramp.ended_by)), cramp.ended_by))  # a step no longer in any routine
         with VerticalScroll(classes="entry-box"):
             yield Label("Edit cramp" if cramp else "Add a cramp", classes="entry-title")
             yield Label("When (YYYY-MM-DD HH:MM)")
-            yield Input(value=(cramp.started_at if cramp else now).strftime("%Y-%m-%d %H:%M"), id="form-when")
+            yield Input(value=(cramp.started_at if cramp else now).strftime(WHEN_FORMAT), id="form-when")
             with Horizontal(classes="form-row"):
                 yield Select([(m, m) for m in DIARY_MUSCLES], value=cramp.muscle if cramp else "calf", allow_blank=False, id="form-muscle", prompt="muscle")
                 yield Select([(leg, leg) for leg in LEGS], value=cramp.leg if cramp and cramp.leg else Select.NULL, id="form-leg", prompt="leg")
@@ -142,8 +155,12 @@ class CrampFormScreen(EntryFormScreen):
             yield Select([("on its own", ON_ITS_OWN), *steps], value=cramp.ended_by if cramp and cramp.ended_by else Select.NULL, id="form-ended-by", prompt="what ended it")
             yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
             yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
-            yield Input(value=cramp.note if cramp else "", placeholder="note", id="form-note")
+            yield Input(value=cramp.note if cramp else "", placeholder=f"note (up to {MAX_NOTE} characters)", id="form-note")
             yield from self.form_footer()
+
+    def on_mount(self) -> None:
+        # What each field showed when the form opened: a field left alone keeps its exact stored value.
+        self._shown = {selector: self._value(selector) for selector in ("#form-when", "#form-duration", "#form-tags", "#form-note")}
 
     def _value(self, selector: str):
         widget = self.query_one(selector)
@@ -151,20 +168,31 @@ class CrampFormScreen(EntryFormScreen):
             return None if widget.value is Select.NULL else widget.value
         return widget.value
 
+    def _unchanged(self, selector: str) -> bool:
+        return self.cramp is not None and self._value(selector) == getattr(self, "_shown", {}).get(selector)
+
     def collect(self) -> Cramp:
-        """The form's values as a validated cramp (raises ValidationError)."""
-        when = self._value("#form-when").strip().replace(" ", "T", 1)
+        """The form's values as a validated cramp (raises ValidationError).
+
+        The form shows times to the minute and durations as m:ss; a field left as it was shown keeps
+        the stored value exactly (seconds, microseconds, UTC offset), so saving changes nothing else.
+        """
+        original = self.cramp
+        note = self._value("#form-note")
+        if len(note.strip()) > MAX_NOTE:
+            raise ValidationError("note", f"must be at most {MAX_NOTE} characters, this one has {len(note.strip())}")
         record = {
-            "id": self.cramp.id if self.cramp else None,
-            "started_at": when,
+            "id": original.id if original else None,
+            "started_at": original.started_at if self._unchanged("#form-when") else self._value("#form-when").strip().replace(" ", "T", 1),
             "muscle": self._value("#form-muscle"),
             "leg": self._value("#form-leg"),
             "intensity": self._value("#form-intensity").strip() or None,
-            "duration_s": parse_duration(self._value("#form-duration")),
+            "duration_s": original.duration_s if self._unchanged("#form-duration") else parse_duration(self._value("#form-duration")),
             "ended_by": self._value("#form-ended-by"),
-            "routine": self.cramp.routine if self.cramp else None,
-            "tags": self._value("#form-tags").replace(",", ";"),
-            "note": self._value("#form-note"),
+            "routine": original.routine if original else None,
+            "tags": list(original.tags) if self._unchanged("#form-tags") else self._value("#form-tags").replace(",", ";"),
+            "note": original.note if self._unchanged("#form-note") else note,
+            "triage": list(original.triage) if original else [],
         }
         return cramp_from_dict(record, now=datetime.now().astimezone())
 
@@ -178,7 +206,6 @@ class CrampFormScreen(EntryFormScreen):
         self.dismiss(cramp)
 
 
-
 class NightFormScreen(EntryFormScreen):
     """How one night went: sleep quality 1-5, times woken, a note."""
 
@@ -190,10 +217,10 @@ class NightFormScreen(EntryFormScreen):
     def compose(self) -> ComposeResult:
         night = self.night
         with VerticalScroll(classes="entry-box"):
-            yield Label(f"The night of {night.night.strftime('%a %d %b %Y')}", classes="entry-title")
+            yield Label(f"The night of {night.night.strftime('%a %d %b %Y')}", classes="entry-title", markup=False)
             yield Input(value="" if night.sleep_quality is None else str(night.sleep_quality), placeholder="sleep quality 1 (bad) - 5 (good)", id="night-quality")
             yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="times woken", id="night-woken")
-            yield Input(value=night.note, placeholder="note", id="night-note")
+            yield Input(value=night.note, placeholder=f"note (up to {MAX_NOTE} characters)", id="night-note")
             yield from self.form_footer()
 
     def action_save(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Label, Static
 from cramp_coach.core.content import Routine
 from cramp_coach.core.routine import Completed, Escalated, Phase, RoutineRun, StepChanged
 from cramp_coach.widgets.countdown import Countdown
+from cramp_coach.widgets.safe import literal
 
 TICK_SECONDS = 0.2
 CUE_SECONDS = 3.0
@@ -62,12 +63,13 @@ class GuidedRoutineScreen(Screen[object]):
         run = self.run
         assert run is not None
         step = run.step
-        self.query_one("#step-title", Label).update(step.title)
-        self.query_one("#instruction", Static).update(step.instruction)
-        self.query_one("#tip", Static).update(step.tip)
+        # Titles, instructions and tips may come from the user's own routine files: shown as written.
+        self.query_one("#step-title", Label).update(literal(step.title))
+        self.query_one("#instruction", Static).update(literal(step.instruction))
+        self.query_one("#tip", Static).update(literal(step.tip))
         last = run.index == len(run.routine.steps) - 1
         next_text = "Last step" if last and not run.repeat else f"Next: {run.next_step.title}"
-        self.query_one("#next-step", Label).update(next_text)
+        self.query_one("#next-step", Label).update(literal(next_text))
 
     def caption(self) -> str:
         """The line under the countdown."""

@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Label, Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
 from cramp_coach.screens.relief import muscle_choices
+from cramp_coach.widgets.safe import literal
 
 
 class HomeScreen(Screen[None]):
@@ -40,12 +41,14 @@ class HomeScreen(Screen[None]):
                 "[b]t[/b] is this a cramp?   [b]![/b] red flags: when to get help   [b]s[/b] sources   [b]p[/b] settings",
                 id="home-safety",
             )
-            yield Static(self._disclaimer(), id="disclaimer")
+            yield Static(literal(self._disclaimer()), id="disclaimer")
             if self.app.services.warnings:
                 count = len(self.app.services.warnings)
                 yield Static(
-                    f"{count} file{'s' if count != 1 else ''} could not be used and were left out: "
-                    + "; ".join(self.app.services.warnings),
+                    literal(
+                        f"{count} file{'s' if count != 1 else ''} or setting{'s' if count != 1 else ''} could not be used "
+                        "and were left out: " + "; ".join(self.app.services.warnings)
+                    ),
                     id="home-warnings",
                 )
         yield Footer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
@@ -12,6 +13,7 @@ from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.routine import Phase
 from cramp_coach.screens.guided import GuidedRoutineScreen
+from cramp_coach.widgets.safe import literal, plain
 
 SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
 MUSCLE_SHORT = {"calf": "calf", "foot": "foot", "hamstring": "back thigh", "quadriceps": "front thigh"}
@@ -84,7 +86,7 @@ class ReliefScreen(GuidedRoutineScreen):
         head = Table.grid(expand=True)
         head.add_column(ratio=1)
         head.add_column(justify="right", style="dim")
-        head.add_row(Text(f"{run.routine.title}{leg_text}", style="bold"), self._total_text)
+        head.add_row(Text(plain(f"{run.routine.title}{leg_text}"), style="bold"), self._total_text)
         head.add_row(Text(f"Step {run.index + 1} of {count}  {dots}{again}", style="dim"), "")
         self.query_one("#relief-head", Static).update(head)
 
@@ -110,7 +112,10 @@ class ReliefScreen(GuidedRoutineScreen):
         if advice is None:
             return
         panel = Static(
-            f"[b]{advice.title}[/b]\n{advice.text}\nPress [b]![/b] for the red-flag signs.\n[dim]Source: {advice.source.title}[/dim]",
+            Content.assemble(
+                literal(advice.title, "bold"), "\n", literal(advice.text), "\nPress ", ("!", "bold"),
+                " for the red-flag signs.\n", literal(f"Source: {advice.source.title}", "dim"),
+            ),
             id="escalation",
         )
         self.mount(panel, after="#next-step")

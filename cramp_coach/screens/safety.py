@@ -5,10 +5,21 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.style import Style
 from textual.widgets import Button, Footer, Static
 
 from cramp_coach.core.safety import Question, TriageFlow, load_red_flags, load_triage
+from cramp_coach.widgets.safe import literal, plain
+
+
+def headed(title: str, *lines: str) -> Content:
+    """A bold title (as written) and lines of text (as written); the last one, a source, dimmed."""
+    parts: list[Content | str] = [literal(title, "bold")]
+    for index, text in enumerate(lines):
+        parts += ["\n", literal(text, "dim" if index == len(lines) - 1 and text.startswith("Source: ") else "")]
+    return Content.assemble(*parts)
 
 
 class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
@@ -46,10 +57,10 @@ class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
         current = self.flow.current
         count = len(self.flow.answers) + 1
         if isinstance(current, Question):
-            self.query_one("#triage-text", Static).update(f"{count}. {current.text}")
+            self.query_one("#triage-text", Static).update(literal(f"{count}. {current.text}"))
         else:
-            self.query_one("#triage-text", Static).update(f"[b]{current.title}[/b]\n{current.text}")
-        self.query_one("#triage-source", Static).update(f"[dim]Source: {current.source.title}[/dim]")
+            self.query_one("#triage-text", Static).update(headed(current.title, current.text))
+        self.query_one("#triage-source", Static).update(literal(f"Source: {current.source.title}", "dim"))
         asking = isinstance(current, Question)
         self.query_one("#yes").display = asking
         self.query_one("#no").display = asking
@@ -97,11 +108,11 @@ class RedFlagsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         flags = load_red_flags()
         with VerticalScroll(id="redflags-body"):
-            yield Static(f"[b]Red flags[/b] · {flags.intro}", id="redflags-intro")
-            urgent = "\n\n".join(f"[b]{f.title}[/b]\n{f.action}\n[dim]Source: {f.source.title}[/dim]" for f in flags.urgent)
-            yield Static("[b]Get help now or today[/b]\n\n" + urgent, id="redflags-urgent")
-            soon = "\n\n".join(f"[b]{f.title}[/b]\n{f.action}\n[dim]Source: {f.source.title}[/dim]" for f in flags.soon)
-            yield Static("[b]See a clinician soon[/b]\n\n" + soon, id="redflags-soon")
+            yield Static(Content.assemble(("Red flags", "bold"), " · ", literal(flags.intro)), id="redflags-intro")
+            urgent = Content("\n\n").join(headed(f.title, f.action, f"Source: {f.source.title}") for f in flags.urgent)
+            yield Static(Content.assemble(("Get help now or today", "bold"), "\n\n", urgent), id="redflags-urgent")
+            soon = Content("\n\n").join(headed(f.title, f.action, f"Source: {f.source.title}") for f in flags.soon)
+            yield Static(Content.assemble(("See a clinician soon", "bold"), "\n\n", soon), id="redflags-soon")
         yield Footer()
 
 
@@ -136,10 +147,13 @@ class SourcesScreen(Screen[None]):
                 id="sources-intro",
             )
             for group, entries in all_sources(self.app):
+                # Routine titles and sources may come from the user's own files: all shown as written.
                 seen: set[tuple[str, str]] = set()
-                lines = []
+                parts: list[Content | str] = [literal(group, "bold")]
                 for what, title, url in entries:
-                    lines.append(f"• {what}\n  [dim]{title}[/dim]" + ("" if (title, url) in seen else f"\n  [link=\"{url}\"]{url}[/link]"))
+                    parts += ["\n• ", literal(what), "\n  ", literal(title, "dim")]
+                    if (title, url) not in seen:
+                        parts += ["\n  ", Content.styled(plain(url), Style(link=plain(url)))]
                     seen.add((title, url))
-                yield Static(f"[b]{group}[/b]\n" + "\n".join(lines), classes="sources-group")
+                yield Static(Content.assemble(*parts), classes="sources-group")
         yield Footer()

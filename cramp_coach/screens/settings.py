@@ -9,10 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from cramp_coach.core.content import load_library
 from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, Settings, parse_settings, save_settings, settings_text
+from cramp_coach.widgets.safe import literal
 
 
 class SettingsScreen(Screen[None]):
@@ -28,7 +30,7 @@ class SettingsScreen(Screen[None]):
         settings = self.app.services.settings
         bundled = load_library()  # the routines' own durations, to show beside the user's
         with VerticalScroll(id="settings-body"):
-            yield Static(f"[b]Settings[/b] · saved in {self.app.services.home / CONFIG_FILE}", id="settings-title")
+            yield Static(Content.assemble(("Settings", "bold"), " · saved in ", literal(self.app.services.home / CONFIG_FILE)), id="settings-title")
             with Horizontal(classes="setting"):
                 yield Label("Theme", classes="setting-label")
                 yield Select([(t, t) for t in THEMES], value=settings.theme, allow_blank=False, id="set-theme")
@@ -41,10 +43,10 @@ class SettingsScreen(Screen[None]):
                 yield Input(value=settings.night_end.strftime("%H:%M"), id="set-night-end", classes="time")
             yield Static("[b]Relief step durations[/b] (seconds, 5 to 600; blank = the routine's own)", id="durations-title")
             for routine in bundled.routines.values():
-                yield Label(routine.title, classes="routine-title")
+                yield Label(literal(routine.title), classes="routine-title")
                 for step in routine.steps:
                     with Horizontal(classes="setting"):
-                        yield Label(f"{step.title}", classes="setting-label")
+                        yield Label(literal(step.title), classes="setting-label")
                         value = settings.durations.get(step.id)
                         yield Input(value="" if value is None else str(value), placeholder=str(step.seconds), id=f"dur-{step.id}", classes="seconds")
             yield Static("", id="settings-error")
@@ -80,13 +82,15 @@ class SettingsScreen(Screen[None]):
         try:
             settings = self._collected()
         except ValueError as error:
-            self.query_one("#settings-error", Static).update(f"[b]Not saved:[/b] {error}")
+            self.query_one("#settings-error", Static).update(Content.assemble(("Not saved:", "bold"), " ", literal(error)))
             return
         services = self.app.services
         try:
             save_settings(services.home, settings)
         except OSError as error:
-            self.query_one("#settings-error", Static).update(f"[b]Not saved:[/b] {services.home / CONFIG_FILE}: {error}")
+            self.query_one("#settings-error", Static).update(
+                Content.assemble(("Not saved:", "bold"), " ", literal(f"{services.home / CONFIG_FILE}: {error}"))
+            )
             return
         services.settings = settings
         services.bell = settings.bell

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cramp_coach.core.checklist import ChecklistItem, stretch_routine
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.routine import Completed
 from cramp_coach.screens.guided import GuidedRoutineScreen
+from cramp_coach.widgets.safe import literal
 
 
 class StretchScreen(GuidedRoutineScreen):
@@ -27,10 +29,10 @@ class StretchScreen(GuidedRoutineScreen):
 
     def compose(self) -> ComposeResult:
         total = self.item.stretch.total_seconds if self.item.stretch else 0
-        yield Static(f"[b]{self.item.title}[/b] · about {clock_text(total)} in all", id="stretch-head")
+        yield Static(Content.assemble(literal(self.item.title, "bold"), f" · about {clock_text(total)} in all"), id="stretch-head")
         yield from self.step_panel()
         source = self.item.source
-        yield Static(f"Source: {source.title}" if source else "", id="stretch-source")
+        yield Static(literal(f"Source: {source.title}") if source else "", id="stretch-source")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from cramp_coach.core.content import Advice, Routine
+from cramp_coach.core.models import MAX_NOTE, Cramp, ValidationError
 from cramp_coach.core.routine import SIDES, RunSummary
 from cramp_coach.screens.relief import SIDE_KEYS
 from cramp_coach.core.formatting import clock_text
+from cramp_coach.widgets.safe import literal
 
 INTENSITY_KEYS = {str(n): n for n in range(1, 10)} | {"0": 10}
 
@@ -27,15 +30,19 @@ class SaveRequest:
     intensity: int | None = None
     note: str = ""
     triage: tuple[str, ...] = ()
+    cramp: Cramp | None = None  # the diary entry, already validated
 
 
-def describe_run(summary: RunSummary, routine: Routine) -> str:
-    """One or two plain sentences about how the run went."""
+def describe_run(summary: RunSummary, routine: Routine) -> Content:
+    """One or two plain sentences about how the run went (step titles shown as written)."""
     lasted = clock_text(summary.duration_seconds)
     if summary.gone and summary.ended_by:
-        title = routine.steps[routine.step_index(summary.ended_by)].title
-        return f"It's gone. The cramp lasted {lasted}; it let go during “{title}”."
-    return f"You left the routine after {lasted}."
+        try:
+            title = routine.steps[routine.step_index(summary.ended_by)].title
+        except (KeyError, ValueError, IndexError):
+            title = summary.ended_by
+        return literal(f"It's gone. The cramp lasted {lasted}; it let go during “{title}”.")
+    return literal(f"You left the routine after {lasted}.")
 
 
 class SummaryScreen(ModalScreen[SaveRequest | None]):
@@ -66,8 +73,12 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
             yield Static(self._step_times(), id="summary-steps")
             yield Static("", id="summary-fields")
             yield Input(placeholder="A note (optional): press n, type, enter saves", id="summary-note")
+            yield Static("", id="summary-error")
             if self.aftercare is not None:
-                yield Static(self.aftercare.text, id="summary-aftercare")
+                yield Static(literal(self.aftercare.text), id="summary-aftercare")
+            warnings = self.app.services.warnings
+            if warnings:
+                yield Static(literal("Left out or not used: " + "; ".join(warnings)), id="summary-warnings")
             with Horizontal(id="summary-buttons"):
                 yield Button("Save to diary  ⏎", id="save", variant="primary")
                 yield Button("Don't save  esc", id="discard")
@@ -75,10 +86,10 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
     def on_mount(self) -> None:
         self._show_fields()
 
-    def _step_times(self) -> str:
+    def _step_times(self) -> Content:
         names = {step.id: step.title for step in self.routine.steps}
         parts = [f"{names.get(step_id, step_id)} {clock_text(seconds)}" for step_id, seconds in self.summary.step_seconds.items()]
-        return "Time in each step: " + " · ".join(parts) if parts else ""
+        return literal("Time in each step: " + " · ".join(parts) if parts else "")
 
     def _show_fields(self) -> None:
         intensity = "not set" if self.intensity is None else f"{self.intensity}/10"
@@ -112,9 +123,26 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
         self.query_one("#summary-note", Input).focus()
 
     def action_save(self) -> None:
-        """Keep this cramp in the diary."""
+        """Keep this cramp in the diary; a note the diary cannot take is refused here, the run kept."""
         note = self.query_one("#summary-note", Input).value.strip()
-        self.dismiss(SaveRequest(self.summary, side=self.side, intensity=self.intensity, note=note, triage=self.triage))
+        if len(note) > MAX_NOTE:
+            self._refuse(f"Note: at most {MAX_NOTE} characters, this one has {len(note)}. Shorten it, then press enter.")
+            return
+        try:
+            cramp = self.summary.to_cramp(side=self.side, intensity=self.intensity, note=note, triage=self.triage)
+        except ValidationError as error:
+            field = getattr(error, "field", "entry").replace("_", " ").capitalize()
+            message = getattr(error, "message", None) or str(error).split(": ", 1)[-1]
+            self._refuse(f"{field}: {message}")
+            return
+        self.dismiss(SaveRequest(self.summary, side=self.side, intensity=self.intensity, note=cramp.note, triage=self.triage, cramp=cramp))
+
+    def _refuse(self, message: str) -> None:
+        """Say why the entry cannot be saved as it is; the screen (and the run) stay."""
+        error = self.query_one("#summary-error", Static)
+        error.update(literal(message))
+        error.display = True
+        self.query_one("#summary-note", Input).focus()
 
     def action_discard(self) -> None:
         """Close without saving."""

@@ -11,7 +11,7 @@ from cramp_coach.screens.dialogs import ConfirmScreen, MoveAsideScreen
 from cramp_coach.screens.diary import DiaryScreen
 from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen
 from cramp_coach.screens.stats import StatsScreen
-from tests.helpers import app_with_clock, settle, text_of
+from tests.helpers import app_with_clock, cell_texts, settle, text_of
 
 
 def seed(home, count=3, start="2026-11-0{day}T03:00:00+00:00", **fields):
@@ -39,8 +39,8 @@ async def test_history_newest_first_and_filters(hermetic_home, clock):
     async with app.run_test(size=(110, 30)) as pilot:
         table = await open_diary(app, pilot)
         assert table.row_count == 4
-        assert table.get_row_at(0)[:4] == ["2026-11-05", "02:00", "right", "foot"]
-        assert table.get_row_at(1)[0] == "2026-11-03"
+        assert cell_texts(table.get_row_at(0))[:4] == ["2026-11-05", "02:00", "right", "foot"]
+        assert cell_texts(table.get_row_at(1))[0] == "2026-11-03"
         await pilot.press("slash")
         await pilot.pause()
         await pilot.press(*"2026-11-02")
@@ -78,7 +78,7 @@ async def test_detail_edit_delete_and_undo(hermetic_home, clock):
         await pilot.press("ctrl+s")
         await pilot.pause()
         await settle(app, pilot)
-        assert table.get_row_at(0)[4] == "9"
+        assert cell_texts(table.get_row_at(0))[4] == "9"
         assert Diary(hermetic_home).cramps()[0].note == "edited"
 
         await pilot.press("d")

@@ -1,0 +1,134 @@
+"""The one path every diary read and write from a screen takes: off the UI thread, never losing an entry.
+
+A screen describes what it wants as a :class:`DiaryJob` and hands it to :func:`run_job`. The diary
+call runs in a worker thread; its result comes back to ``done`` on the UI thread. When the file
+cannot be written (full disk, no permission, another cramp-coach holding the lock, a file that is
+not a diary), the entry stays in memory and :class:`~cramp_coach.screens.save_problem.SaveProblemScreen`
+says what happened in plain words and offers to try again, to save a copy elsewhere, or to give up.
+A read that fails says so and leaves the screen as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual.app import App
+from textual.css.query import NoMatches
+
+from cramp_coach.core.models import Cramp, Night
+from cramp_coach.core.storage import CorruptFileError, LockTimeoutError, StorageError
+
+PLAIN_OS_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+@dataclass
+class DiaryJob:
+    """One diary call a screen wants made.
+
+    ``run`` is the call itself (it runs in a thread); ``done`` gets its result on the UI thread.
+    ``what`` names the change for messages ("your cramp", "tonight's tick"); ``pending`` is the entry
+    being written, kept for "save a copy elsewhere". ``conflict`` handles an ``EditConflictError``;
+    ``failed`` hears about any failure the person did not retry (for a status line or a reload).
+    """
+
+    run: Callable[[], Any]
+    done: Callable[[Any], None] | None = None
+    what: str = "your change"
+    write: bool = True
+    pending: Cramp | Night | None = None
+    conflict: Callable[[Exception], None] | None = None
+    failed: Callable[[Exception], None] | None = None
+
+
+def run_job(app: App, job: DiaryJob) -> None:
+    """Make the diary call in a worker thread; report back on the UI thread."""
+    group = "diary-writes" if job.write else "diary-reads"
+    app.run_worker(partial(_work, app, job), thread=True, group=group, exit_on_error=False)
+
+
+def _work(app: App, job: DiaryJob) -> None:
+    from cramp_coach.core import diary as diary_module
+
+    conflict_type = getattr(diary_module, "EditConflictError", None)
+    try:
+        result = job.run()
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the entry must not be lost
+        if conflict_type is not None and isinstance(error, conflict_type) and job.conflict is not None:
+            app.call_from_thread(_safely, job.conflict, error)
+        else:
+            app.call_from_thread(_failed, app, job, error)
+        return
+    if job.done is not None:
+        app.call_from_thread(_safely, job.done, result)
+
+
+def _safely(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back a screen; one that has closed meanwhile is left alone."""
+    try:
+        callback(value)
+    except NoMatches:
+        pass
+
+
+def plain_reason(error: BaseException) -> str:
+    """What went wrong, in plain words a person can act on."""
+    if isinstance(error, LockTimeoutError):
+        return "another cramp-coach is writing the diary right now"
+    if isinstance(error, CorruptFileError):
+        return f"the diary file is not one cramp coach can read ({error.reason})"
+    if isinstance(error, StorageError):
+        return str(error.reason)
+    if isinstance(error, OSError):
+        return PLAIN_OS_REASONS.get(error.errno or 0, error.strerror or str(error) or "the file could not be used")
+    if isinstance(error, KeyError):
+        return "that entry is no longer in the diary"
+    return str(error) or type(error).__name__
+
+
+def problem_path(error: BaseException) -> str:
+    """The file the problem is about, when known."""
+    path = getattr(error, "path", None) or getattr(error, "filename", None)
+    return str(path) if path else ""
+
+
+def _failed(app: App, job: DiaryJob, error: Exception) -> None:
+    from cramp_coach.screens.save_problem import SaveProblemScreen
+
+    def settled(outcome: str | None) -> None:
+        if outcome == "retry":
+            run_job(app, job)
+        elif job.failed is not None:
+            _safely(job.failed, error)
+
+    if isinstance(error, (ValueError, KeyError)) and not isinstance(error, (StorageError, OSError)):
+        # The diary refused the change itself (an entry already there, or gone): nothing to retry.
+        app.notify(f"Not saved: {plain_reason(error)}", severity="error", timeout=10, markup=False)
+        if job.failed is not None:
+            _safely(job.failed, error)
+        return
+    if job.write:
+        app.push_screen(SaveProblemScreen(error, job.what, job.pending), settled)
+    elif isinstance(error, CorruptFileError):
+        from cramp_coach.screens.dialogs import MoveAsideScreen
+
+        app.push_screen(MoveAsideScreen(error), lambda moved: settled("retry" if moved else None))
+    else:
+        path = problem_path(error)
+        app.notify(
+            f"The diary cannot be read: {plain_reason(error)}." + (f"\n{path}" if path else ""),
+            title="Diary problem",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
+        settled(None)
