@@ -76,6 +76,11 @@ class RunSummary:
     escalated: bool = False
     rounds: int = 1
 
+    @property
+    def duration_s(self) -> int:
+        """Whole seconds the cramp lasted: what the diary stores and the summary shows."""
+        return int(self.duration_seconds)
+
     def to_cramp(
         self, side: str | None = None, intensity: int | None = None, note: str = "", triage: tuple[str, ...] = ()
     ) -> Cramp:
@@ -86,7 +91,7 @@ class RunSummary:
                 "muscle": self.muscle,
                 "leg": side if side is not None else self.side,
                 "intensity": intensity,
-                "duration_s": round(self.duration_seconds),
+                "duration_s": self.duration_s,
                 "ended_by": self.ended_by,
                 "routine": self.routine_id,
                 "note": note,
@@ -159,6 +164,12 @@ class RoutineRun:
     def remaining(self, now: float | None = None) -> float:
         """Seconds left on the current step's countdown, never below zero."""
         return max(0.0, self.step_length() - self.step_elapsed(now))
+
+    @property
+    def holding(self) -> bool:
+        """True on a step held until the cramp lets go: it never moves on by itself, and a screen
+        shows how long it has been held (a count-up) instead of a countdown."""
+        return self.step.until_release and self.phase is not Phase.FINISHED
 
     def total_elapsed(self, now: float | None = None) -> float:
         """Seconds since the run started, paused time included: the cramp's duration so far."""
@@ -268,6 +279,7 @@ class RoutineRun:
         """Bring the run up to the clock: move past steps whose time ran out, raise the escalation.
 
         Step boundaries fall exactly where each countdown reached zero, however late this is called.
+        A step held until the cramp lets go (``until_release``) waits for ``next()`` or ``finish()``.
         """
         events: list[Event] = []
         if self.phase not in (Phase.RUNNING, Phase.PAUSED):
@@ -275,7 +287,11 @@ class RoutineRun:
         now = self._clock()
         if self.phase is Phase.RUNNING:
             active = self._active(now)
-            while self.phase is Phase.RUNNING and active - self._visit_start >= self.step_length():
+            while (
+                self.phase is Phase.RUNNING
+                and not self.step.until_release
+                and active - self._visit_start >= self.step_length()
+            ):
                 events.append(self._forward(self._visit_start + self.step_length(), automatic=True))
             if self.phase is Phase.FINISHED:
                 return events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -15,6 +16,12 @@ WALL = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
 @pytest.fixture
 def calf():
     return load_library().routine_for("calf")
+
+
+@pytest.fixture
+def timed(calf):
+    """The calf routine with every step timed (none held until the cramp lets go)."""
+    return replace(calf, steps=tuple(replace(step, until_release=False) for step in calf.steps))
 
 
 def make_run(routine, clock, **kwargs) -> RoutineRun:
@@ -47,10 +54,10 @@ def test_pause_across_minutes_holds_the_step_but_not_the_cramp(calf, clock):
     assert run.step_seconds()["calf-stretch"] == pytest.approx(15)
 
 
-def test_ten_minutes_of_late_polling_has_no_drift(calf, clock):
+def test_ten_minutes_of_late_polling_has_no_drift(timed, clock):
     """After 10 minutes, with pauses and irregular polls, the countdown is exact to 0.1 s."""
-    run = make_run(calf, clock)
-    cycle = sum(step.seconds for step in calf.steps)
+    run = make_run(timed, clock)
+    cycle = sum(step.seconds for step in timed.steps)
     active = 0.0
     for i in range(600):
         clock.advance(0.7 if i % 3 else 1.37)  # irregular ticks
@@ -63,21 +70,21 @@ def test_ten_minutes_of_late_polling_has_no_drift(calf, clock):
             run.resume()
     into_cycle = active % cycle
     expected_index = 0
-    for expected_index, step in enumerate(calf.steps):
+    for expected_index, step in enumerate(timed.steps):
         if into_cycle < step.seconds:
             break
         into_cycle -= step.seconds
     assert run.index == expected_index
-    assert abs(run.remaining() - (calf.steps[expected_index].seconds - into_cycle)) < 0.1
+    assert abs(run.remaining() - (timed.steps[expected_index].seconds - into_cycle)) < 0.1
     assert abs(run.total_elapsed() - (active + 42.0)) < 0.1
 
 
-def test_steps_advance_on_their_own_and_loop_after_the_last(calf, clock):
-    run = make_run(calf, clock)
-    clock.advance(calf.steps[0].seconds)
+def test_steps_advance_on_their_own_and_loop_after_the_last(timed, clock):
+    run = make_run(timed, clock)
+    clock.advance(timed.steps[0].seconds)
     events = run.update()
-    assert events == [StepChanged(1, calf.steps[1], 1, automatic=True)]
-    clock.advance(sum(step.seconds for step in calf.steps[1:]))
+    assert events == [StepChanged(1, timed.steps[1], 1, automatic=True)]
+    clock.advance(sum(step.seconds for step in timed.steps[1:]))
     events = run.update()
     assert [e.index for e in events if isinstance(e, StepChanged)] == [2, 3, 0]
     assert run.round == 2
@@ -110,9 +117,9 @@ def test_back_goes_to_the_step_before(calf, clock):
     assert run.step.id == calf.steps[1].id
 
 
-def test_add_fifteen_seconds(calf, clock):
-    run = make_run(calf, clock)
-    clock.advance(calf.steps[0].seconds - 1)
+def test_add_fifteen_seconds(timed, clock):
+    run = make_run(timed, clock)
+    clock.advance(timed.steps[0].seconds - 1)
     run.add_time()
     assert run.remaining() == pytest.approx(16)
     clock.advance(10)
@@ -141,19 +148,19 @@ def test_escalation_counts_paused_time(calf, clock):
     assert any(isinstance(e, Escalated) for e in run.update())
 
 
-def test_finish_reports_duration_ending_step_and_time_per_step(calf, clock):
-    run = make_run(calf, clock, side="left")
-    clock.advance(calf.steps[0].seconds)
+def test_finish_reports_duration_ending_step_and_time_per_step(timed, clock):
+    run = make_run(timed, clock, side="left")
+    clock.advance(timed.steps[0].seconds)
     run.update()
     clock.advance(20)
     summary = run.finish()
     assert summary.gone and summary.ended_by == "calf-massage"
-    assert summary.duration_seconds == pytest.approx(calf.steps[0].seconds + 20)
-    assert summary.step_seconds == pytest.approx({"calf-stretch": calf.steps[0].seconds, "calf-massage": 20})
+    assert summary.duration_seconds == pytest.approx(timed.steps[0].seconds + 20)
+    assert summary.step_seconds == pytest.approx({"calf-stretch": timed.steps[0].seconds, "calf-massage": 20})
     assert summary.side == "left" and summary.muscle == "calf"
     assert summary.started_at == WALL
     clock.advance(100)
-    assert run.total_elapsed() == pytest.approx(calf.steps[0].seconds + 20)
+    assert run.total_elapsed() == pytest.approx(timed.steps[0].seconds + 20)
     assert run.next() is None
 
 
@@ -198,3 +205,15 @@ def test_a_routine_that_does_not_repeat_completes_after_its_last_step(clock):
     assert len(completed) == 1 and run.phase is Phase.FINISHED
     assert completed[0].summary.duration_seconds == pytest.approx(110)
     assert run.update() == []
+
+
+def test_a_step_held_until_the_cramp_lets_go_waits(calf, clock):
+    run = make_run(calf, clock)
+    assert run.step.until_release and run.holding
+    clock.advance(calf.steps[0].seconds * 5)
+    assert run.update() == [] and run.step.id == "calf-stretch"
+    assert run.step_elapsed() == pytest.approx(calf.steps[0].seconds * 5)  # the count-up a screen shows
+    changed = run.next()
+    assert isinstance(changed, StepChanged) and run.step.id == "calf-massage" and not run.holding
+    summary = run.finish()
+    assert summary.duration_s == int(summary.duration_seconds)
