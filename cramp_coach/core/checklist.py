@@ -9,6 +9,7 @@ skipped, titles are cleaned of control codes and capped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,9 @@ from cramp_coach.core.content import (
     source_field,
     text_field,
 )
-from cramp_coach.core.models import new_id
+from cramp_coach.core.habits import ListVersion, items_on
+from cramp_coach.core.models import local_now, new_id
+from cramp_coach.core.nights import bedtime_night
 from cramp_coach.core.paths import assets_dir
 from cramp_coach.core.text import clean_text, has_controls
 
@@ -256,14 +259,55 @@ def stretch_routine(item: ChecklistItem) -> Routine:
 
 ITEMS_SETTING = "checklist_items"
 TRIAL_SETTING = "stretch_trial_start"
+HISTORY_SETTING = "checklist_history"
+
+
+def parse_history(value: Any) -> list[ListVersion]:
+    """The stored list history (``[{"since": "YYYY-MM-DD" | null, "items": [...]}, ...]``); bad entries are skipped."""
+    versions = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("items"), list):
+            continue
+        since = entry.get("since")
+        try:
+            start = date.fromisoformat(since) if isinstance(since, str) else None
+        except ValueError:
+            continue
+        if since is not None and start is None:
+            continue
+        versions.append(ListVersion(start, tuple(i for i in entry["items"] if isinstance(i, str))))
+    return versions
+
+
+def history_after_change(
+    history_value: Any, old_visible: list[str], new_visible: list[str], tonight: date
+) -> list[dict[str, Any]]:
+    """The stored list history once the visible list changes from ``old_visible`` to ``new_visible``
+    tonight: past nights keep the list they had; tonight and later nights use the new one."""
+    history = [entry for entry in (history_value if isinstance(history_value, list) else []) if isinstance(entry, dict)]
+    if old_visible == new_visible:
+        return history
+    if not history:
+        history = [{"since": None, "items": list(old_visible)}]
+    stamp = tonight.isoformat()
+    history = [entry for entry in history if entry.get("since") != stamp]
+    history.append({"since": stamp, "items": list(new_visible)})
+    return history
 
 
 class ChecklistBook:
-    """The checklist as the user keeps it: their items, and each night's ticks, in the diary."""
+    """The checklist as the user keeps it: their items, each night's ticks, and the list's history
+    (so that a night is always judged by the list it had), all in the diary."""
 
-    def __init__(self, diary: Diary, defaults: list[ChecklistItem] | None = None):
+    def __init__(
+        self,
+        diary: Diary,
+        defaults: list[ChecklistItem] | None = None,
+        tonight: Callable[[], date] | None = None,
+    ):
         self.diary = diary
         self.defaults = defaults if defaults is not None else load_default_items()
+        self.tonight = tonight or (lambda: bedtime_night(local_now()))
 
     def items(self) -> list[ChecklistItem]:
         """Every item, hidden ones too, in the user's order."""
@@ -273,13 +317,24 @@ class ChecklistBook:
         """The items on tonight's list."""
         return [item for item in self.items() if not item.hidden]
 
+    def items_for(self, night: date) -> list[ChecklistItem]:
+        """The items that were on ``night``'s list (tonight's list for tonight and nights before any change)."""
+        every = self.items()
+        current = [item.id for item in every if not item.hidden]
+        ids = items_on(night, parse_history(self.diary.setting(HISTORY_SETTING, [])), current)
+        by_id = {item.id: item for item in every}
+        return [replace(by_id[item_id], hidden=False) for item_id in ids if item_id in by_id]
+
     def save(self, items: list[ChecklistItem]) -> None:
-        """Keep the user's items (order, titles, hidden, their own)."""
-        self.diary.save_setting(ITEMS_SETTING, changes_of(items, self.defaults))
+        """Keep the user's items (order, titles, hidden, their own), and when the list changed."""
+        old = [item.id for item in self.visible()]
+        new = [item.id for item in items if not item.hidden]
+        history = history_after_change(self.diary.setting(HISTORY_SETTING, []), old, new, self.tonight())
+        self.diary.save_settings({ITEMS_SETTING: changes_of(items, self.defaults), HISTORY_SETTING: history})
 
     def restore_defaults(self) -> None:
-        """Back to the bundled list (ticks already made are kept)."""
-        self.diary.save_setting(ITEMS_SETTING, [])
+        """Back to the bundled list (ticks already made, and past nights' lists, are kept)."""
+        self.save(list(self.defaults))
 
     def ticks(self, night: date) -> set[str]:
         """The items ticked on ``night``."""

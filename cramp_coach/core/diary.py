@@ -352,8 +352,14 @@ class Diary:
 
     def save_setting(self, key: str, value: Any) -> None:
         """Keep a value in the diary (JSON-friendly)."""
+        self.save_settings({key: value})
+
+    def save_settings(self, values: dict[str, Any]) -> None:
+        """Keep several values in the diary in one write."""
         with self.storage.transaction():
-            self._table(SETTINGS).upsert({"key": key, "value": value}, Query().key == key)
+            table = self._table(SETTINGS)
+            for key, value in values.items():
+                table.upsert({"key": key, "value": value}, Query().key == key)
 
     def import_records(self, new_cramps: Sequence[Cramp], new_nights: Sequence[Night] = ()) -> ImportResult:
         """Add validated records in one write; ones already present (same id, same night) are skipped."""

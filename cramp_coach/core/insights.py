@@ -17,31 +17,20 @@ from datetime import date, datetime
 from typing import Any
 
 from cramp_coach.core import habits
-from cramp_coach.core.checklist import ITEMS_SETTING, TRIAL_SETTING, ChecklistItem, apply_changes
+from cramp_coach.core.checklist import (
+    HISTORY_SETTING,
+    ITEMS_SETTING,
+    TRIAL_SETTING,
+    ChecklistItem,
+    apply_changes,
+    parse_history,
+)
 from cramp_coach.core.diary import DiarySnapshot
 from cramp_coach.core.nights import bedtime_night
 from cramp_coach.core.stats import real_cramps
 
-HISTORY_SETTING = "checklist_history"
 ADHERENCE_WINDOWS = (7, 30, 90)
 STRETCH_ITEMS = ("calf-stretch", "hamstring-stretch")
-
-
-def parse_history(value: Any) -> list[habits.ListVersion]:
-    """The stored list history (``[{"since": "YYYY-MM-DD" | null, "items": [...]}, ...]``); bad entries are skipped."""
-    versions = []
-    for entry in value if isinstance(value, list) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("items"), list):
-            continue
-        since = entry.get("since")
-        try:
-            start = date.fromisoformat(since) if isinstance(since, str) else None
-        except ValueError:
-            continue
-        if since is not None and start is None:
-            continue
-        versions.append(habits.ListVersion(start, tuple(i for i in entry["items"] if isinstance(i, str))))
-    return versions
 
 
 @dataclass(frozen=True)
@@ -123,20 +112,4 @@ def build_insights(snapshot: DiarySnapshot, defaults: list[ChecklistItem], now: 
         comparisons=comparisons,
         trial=trial,
     )
-
-
-def history_after_change(
-    history_value: Any, old_visible: list[str], new_visible: list[str], tonight: date
-) -> list[dict[str, Any]]:
-    """The stored list history once the visible list changes from ``old_visible`` to ``new_visible``
-    tonight: past nights keep the list they had; tonight and later nights use the new one."""
-    history = [entry for entry in (history_value if isinstance(history_value, list) else []) if isinstance(entry, dict)]
-    if old_visible == new_visible:
-        return history
-    if not history:
-        history = [{"since": None, "items": list(old_visible)}]
-    stamp = tonight.isoformat()
-    history = [entry for entry in history if entry.get("since") != stamp]
-    history.append({"since": stamp, "items": list(new_visible)})
-    return history
 

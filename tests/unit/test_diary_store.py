@@ -174,7 +174,9 @@ def test_relief_run_becomes_a_diary_entry(clock):
 
     run = RoutineRun(load_library().routine_for("calf"), side="left", clock=clock, wall_clock=lambda: datetime(2026, 11, 25, 3, 12, tzinfo=TZ))
     run.start()
-    clock.advance(70)
+    clock.advance(40)  # the stretch is held until the person moves on
+    run.next()
+    clock.advance(30)
     run.update()
     entry = run.finish().to_cramp(intensity=7, note="bad one")
     assert (entry.muscle, entry.leg, entry.intensity, entry.duration_s) == ("calf", "left", 7, 70)

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from cramp_coach.core import habits
-from cramp_coach.core.checklist import ITEMS_SETTING, TRIAL_SETTING, load_default_items
+from cramp_coach.core.checklist import HISTORY_SETTING, ITEMS_SETTING, TRIAL_SETTING, history_after_change, load_default_items, parse_history
 from cramp_coach.core.diary import DiarySnapshot
-from cramp_coach.core.insights import HISTORY_SETTING, build_insights, history_after_change, parse_history
+from cramp_coach.core.insights import build_insights
 from cramp_coach.core.models import Night, cramp_from_dict
 from cramp_coach.core.nights import NightChoiceError, bedtime_night, last_night, night_name, parse_night_choice
 from cramp_coach.core.stats import diary_stats, rise_after_new_medicine, see_clinician_count
@@ -178,3 +178,21 @@ def test_a_new_medicine_rise_needs_diary_nights_before_it():
     recorded |= {start - timedelta(days=d) for d in range(1, 15)}
     rise = rise_after_new_medicine(after, date(2026, 11, 24), recorded)
     assert rise is not None and rise.before_per_night == 0
+
+
+def test_the_book_keeps_each_nights_list(hermetic_home):
+    from cramp_coach.core.checklist import ChecklistBook, add_item
+    from cramp_coach.core.diary import Diary
+
+    nights = iter([TUE, WED])
+    book = ChecklistBook(Diary(hermetic_home), tonight=lambda: next(nights))
+    for item_id in ALL:
+        book.tick(TUE, item_id)
+    book.save(add_item(book.items(), "Warm bath"))  # on Tuesday night: Tuesday has the new list
+    assert [i.title for i in book.items_for(TUE)][-1] == "Warm bath"
+    assert [i.id for i in book.items_for(TUE - timedelta(days=3))] == ALL  # before: the old list
+    book.save(book.items())  # nothing changed: no new version
+    book.save([item for item in book.items() if item.id != "fluids"])  # on Wednesday
+    snap = book.diary.snapshot()
+    assert len(parse_history(snap.setting(HISTORY_SETTING))) == 3
+    assert "fluids" in [i.id for i in book.items_for(TUE)] and "fluids" not in [i.id for i in book.items_for(WED)]
