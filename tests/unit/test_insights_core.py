@@ -184,14 +184,15 @@ def test_the_book_keeps_each_nights_list(hermetic_home):
     from cramp_coach.core.checklist import ChecklistBook, add_item
     from cramp_coach.core.diary import Diary
 
-    nights = iter([TUE, WED])
-    book = ChecklistBook(Diary(hermetic_home), tonight=lambda: next(nights))
+    tonight = [TUE]
+    book = ChecklistBook(Diary(hermetic_home), tonight=lambda: tonight[0])
     for item_id in ALL:
         book.tick(TUE, item_id)
     book.save(add_item(book.items(), "Warm bath"))  # on Tuesday night: Tuesday has the new list
     assert [i.title for i in book.items_for(TUE)][-1] == "Warm bath"
     assert [i.id for i in book.items_for(TUE - timedelta(days=3))] == ALL  # before: the old list
     book.save(book.items())  # nothing changed: no new version
+    tonight[0] = WED
     book.save([item for item in book.items() if item.id != "fluids"])  # on Wednesday
     snap = book.diary.snapshot()
     assert len(parse_history(snap.setting(HISTORY_SETTING))) == 3
