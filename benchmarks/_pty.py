@@ -77,6 +77,8 @@ class PtyProcess:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self._seen = seen
+        self._stopped = False
+        self._exit: tuple[int, int] | None = None  # (status, peak memory KiB) once reaped
         self.output = bytearray()
         self.seen_after: float | None = None  # seconds from spawn to the chunk where ``seen`` held
         self.found = threading.Event()
@@ -95,7 +97,7 @@ class PtyProcess:
             try:
                 ready, _, _ = select.select([self.master], [], [], 0.5)
                 if not ready:
-                    if self.process.poll() is not None:
+                    if self._stopped:
                         return
                     continue
                 chunk = os.read(self.master, 65536)
@@ -109,17 +111,29 @@ class PtyProcess:
                 self.seen_after = now - self.started
                 self.found.set()
 
+    def exited(self) -> bool:
+        """True once the program has ended by itself (reaped here, keeping its resource usage)."""
+        if self._exit is None:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                self._exit = (status, usage.ru_maxrss)
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+        return self._exit is not None
+
     def stop(self) -> int:
-        """Kill the program (its whole session) and return its peak resident memory in KiB."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        _, status, usage = os.wait4(self.process.pid, 0)
-        self.process.returncode = os.waitstatus_to_exitcode(status)
+        """Kill the program (its whole session) if still running; its peak resident memory in KiB."""
+        if not self.exited():
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, status, usage = os.wait4(self.process.pid, 0)
+            self._exit = (status, usage.ru_maxrss)
+            self.process.returncode = os.waitstatus_to_exitcode(status)
+        self._stopped = True
         self._reader.join(timeout=2)
         os.close(self.master)
-        return usage.ru_maxrss
+        return self._exit[1]
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the process so far (all its threads), from /proc/<pid>/stat."""
@@ -155,8 +169,8 @@ def run_in_pty(argv: list[str], env: dict[str, str], size: tuple[int, int] = (80
     """(seconds until exit, peak resident memory in KiB) of ``argv`` run in a pty."""
     running = PtyProcess(argv, env, cwd=cwd, size=size)
     deadline = time.perf_counter() + timeout
-    while running.process.poll() is None and time.perf_counter() < deadline:
-        time.sleep(0.002)
+    while not running.exited() and time.perf_counter() < deadline:
+        time.sleep(0.001)
     elapsed = time.perf_counter() - running.started
     exited = running.process.returncode
     memory = running.stop()
