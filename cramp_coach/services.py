@@ -20,9 +20,12 @@ from cramp_coach.core.settings import Settings, apply_durations, load_settings
 from cramp_coach.core.text import one_line
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cramp_coach.core.checklist import ChecklistBook
-    from cramp_coach.core.content import Library
+    from cramp_coach.core.content import Advice, Library
     from cramp_coach.core.diary import Diary
+    from cramp_coach.core.safety import RedFlags, Triage
 
 
 @dataclass
@@ -88,8 +91,38 @@ class Services:
         if self._checklist is None:
             from cramp_coach.core.checklist import ChecklistBook
 
-            self._checklist = ChecklistBook(self.diary())
+            self._checklist = ChecklistBook(self.diary(), tonight=self.tonight)
         return self._checklist
+
+    def tonight(self) -> date:
+        """The night the bedtime checklist is for now (see ``core.nights``)."""
+        from cramp_coach.core.nights import bedtime_night
+
+        return bedtime_night(self.wall_clock())
+
+    def advice(self, key: str) -> Advice | None:
+        """A piece of guidance around the routine (``escalation``, ``aftercare``...), with the
+        person's emergency number filled in."""
+        from dataclasses import replace
+
+        from cramp_coach.core.content import fill_emergency
+
+        advice = self.library.guidance.get(key)
+        if advice is None:
+            return None
+        return replace(advice, text=fill_emergency(advice.text, self.settings.emergency_number))
+
+    def red_flags(self) -> RedFlags:
+        """The red-flag signs, with the person's emergency number (raises ContentError if broken)."""
+        from cramp_coach.core.safety import load_red_flags
+
+        return load_red_flags().with_emergency(self.settings.emergency_number)
+
+    def triage(self) -> Triage:
+        """The "is this a cramp?" questions (raises ContentError if broken)."""
+        from cramp_coach.core.safety import load_triage
+
+        return load_triage().with_emergency(self.settings.emergency_number)
 
     def step_title(self, step_id: str | None) -> str:
         """A relief step's title, for showing what ended a cramp."""

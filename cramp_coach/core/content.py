@@ -29,7 +29,9 @@ MUSCLE_NAMES = {
     "quadriceps": "front of the thigh",
 }
 STEP_KINDS = ("stretch", "massage", "weight", "warmth", "rest")
-_STEP_FIELDS = {"id", "kind", "title", "instruction", "tip", "seconds", "until_release", "source"}
+_STEP_FIELDS = {"id", "kind", "title", "instruction", "tip", "caution", "seconds", "until_release", "source"}
+# The safety line each kind of step must carry (a content test holds the bundled routines to it).
+CAUTION_KINDS = ("massage", "warmth", "weight")
 
 MAX_FILE_BYTES = 256 * 1024  # a guidance or settings file larger than this is refused
 MAX_ID = 80
@@ -94,6 +96,15 @@ class Step:
     source: Source
     tip: str = ""
     until_release: bool = False
+    caution: Caution | None = None  # a safety line shown with the step, with its own source
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A short safety line for a step (don't rub a leg that may hold a clot; warm, not hot; sit first)."""
+
+    text: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -311,6 +322,15 @@ def _step(file: Path, raw: Any, number: int, warnings: list[str] | None = None) 
     until_release = raw.get("until_release", False)
     if not isinstance(until_release, bool):
         raise ContentError(file, f"must be true or false, got {quote(until_release)}", label, "until_release")
+    caution = None
+    if "caution" in raw:
+        table = raw["caution"]
+        if not isinstance(table, dict):
+            raise ContentError(file, "must be { text = ..., source = { title = ..., url = ... } }", label, "caution")
+        caution = Caution(
+            text=text_field(file, table, "text", f"{label} caution", limit=MAX_TEXT, warnings=warnings),
+            source=source_field(file, table, f"{label} caution", warnings),
+        )
     return Step(
         id=step_id,
         kind=kind,
@@ -320,6 +340,7 @@ def _step(file: Path, raw: Any, number: int, warnings: list[str] | None = None) 
         seconds=seconds,
         until_release=until_release,
         source=source_field(file, raw, label, warnings),
+        caution=caution,
     )
 
 
@@ -371,6 +392,20 @@ def load_routine(file: Path, origin: str = "bundled", warnings: list[str] | None
     except FileNotFoundError:
         raise ContentError(file, "is missing") from None
     return parse_routine(file, text, origin, warnings)
+
+
+EMERGENCY_TOKEN = "{emergency}"
+LOCAL_EMERGENCY = "your local emergency number (911, 999, 112, 000)"
+
+
+def emergency_words(number: str = "") -> str:
+    """How the app names the emergency number: the person's own, or the common ones."""
+    return f"{number} (your emergency number)" if number else LOCAL_EMERGENCY
+
+
+def fill_emergency(text: str, number: str = "") -> str:
+    """Guidance text with ``{emergency}`` replaced by the person's emergency number, or the common ones."""
+    return text.replace(EMERGENCY_TOKEN, emergency_words(number))
 
 
 def load_guidance(file: Path) -> dict[str, Advice]:

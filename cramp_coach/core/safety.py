@@ -1,7 +1,7 @@
 """Safety content: the red-flag signs and the "is this a cramp?" question sequence, from assets.
 
 ``TriageFlow`` walks the questions: each answer leads to another question or to an outcome
-(``relief``, ``restless``, ``unclear`` or ``redflag``). The loaders check the whole sequence (every
+(``relief``, ``restless``, ``soon`` (see a clinician soon, not tonight), ``unclear`` or ``redflag``). The loaders check the whole sequence (every
 answer leads somewhere that exists, and no answer leads back to an earlier question), and any fault
 in these bundled files comes out as a :class:`ContentError` naming the file, so a screen can say so.
 """
@@ -9,14 +9,14 @@ in these bundled files comes out as a :class:`ContentError` naming the file, so 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from cramp_coach.core.content import ContentError, Source, quote, read_toml, source_field, text_field
+from cramp_coach.core.content import ContentError, Source, fill_emergency, quote, read_toml, source_field, text_field
 from cramp_coach.core.paths import assets_dir
 
-OUTCOMES = ("relief", "restless", "unclear", "redflag")
+OUTCOMES = ("relief", "restless", "soon", "unclear", "redflag")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,14 @@ class RedFlags:
     intro: str
     urgent: tuple[RedFlag, ...]
     soon: tuple[RedFlag, ...]
+
+    def with_emergency(self, number: str = "") -> RedFlags:
+        """The signs with ``{emergency}`` replaced by the person's emergency number (or the common ones)."""
+
+        def fill(flags: tuple[RedFlag, ...]) -> tuple[RedFlag, ...]:
+            return tuple(replace(f, title=fill_emergency(f.title, number), action=fill_emergency(f.action, number)) for f in flags)
+
+        return RedFlags(fill_emergency(self.intro, number), fill(self.urgent), fill(self.soon))
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,11 @@ class Triage:
     start: str
     questions: dict[str, Question]
     outcomes: dict[str, Outcome]
+
+    def with_emergency(self, number: str = "") -> Triage:
+        """The outcomes' texts with ``{emergency}`` filled in."""
+        outcomes = {key: replace(o, text=fill_emergency(o.text, number)) for key, o in self.outcomes.items()}
+        return Triage(self.start, self.questions, outcomes)
 
 
 Loaded = TypeVar("Loaded")

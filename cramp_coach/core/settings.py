@@ -1,4 +1,4 @@
-"""Preferences in ``<data folder>/config.toml``: theme, bell, night hours, step durations.
+"""Preferences in ``<data folder>/config.toml``: theme, bell, night hours, emergency number, step durations.
 
 Every key is checked on its own: a bad value is replaced by its default with a warning that names
 the key and what is allowed, so a broken file never stops the relief screen from opening. The file
@@ -36,6 +36,7 @@ class Settings:
     night_start: time = time(21, 0)
     night_end: time = time(7, 0)
     durations: dict[str, int] = field(default_factory=dict)
+    emergency_number: str = ""  # the person's own emergency number; blank: the common ones are named
 
     def theme_at(self, now: time) -> str:
         """The theme to use at ``now``: night between the night hours when ``auto``."""
@@ -46,25 +47,97 @@ class Settings:
         return "night" if at_night else "day"
 
 
+KNOWN_KEYS = ("theme", "bell", "night_start", "night_end", "emergency_number", "durations")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_PHONE = re.compile(r"[0-9+][0-9 +\-]{0,19}")
+MOST_PROBLEMS_PER_KIND = 5
 
 
-def _clock_time(value: Any, key: str, warnings: list[str], default: time, file: str) -> time:
+@dataclass(frozen=True)
+class SettingProblem:
+    """A value that is not allowed: the key (``durations.calf-massage`` for a step), what is allowed,
+    and what is used instead."""
+
+    key: str
+    message: str
+    instead: str
+
+    def sentence(self) -> str:
+        """``key message; using instead`` (one line)."""
+        return f"{self.key} {self.message}; {self.instead}"
+
+
+def _clock_time(value: Any, key: str, default: time, problems: list[SettingProblem]) -> time:
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str):
         match = _CLOCK.fullmatch(value.strip())
         if match and int(match.group(1)) <= 23 and int(match.group(2)) <= 59:
             return time(int(match.group(1)), int(match.group(2)))
-    warnings.append(
-        f"{file}: {key} must be a time of day like \"21:00\" (hours 0-23, minutes 00-59), got {quote(value)}; "
-        f"using {default.strftime('%H:%M')}"
+    problems.append(
+        SettingProblem(key, f"must be a time of day like \"21:00\" (hours 0-23, minutes 00-59), got {quote(value)}",
+                       f"using {default.strftime('%H:%M')}")
     )
     return default
 
 
 def _shown_key(key: Any) -> str:
     return one_line(shorten(str(key), 60))
+
+
+def validate_settings(data: dict[str, Any]) -> tuple[Settings, list[SettingProblem]]:
+    """Settings from a mapping (a parsed config.toml, or the settings screen's fields), with one
+    structured problem for each value that is not allowed (its default is used instead)."""
+    defaults = Settings()
+    problems: list[SettingProblem] = []
+    unknown = sorted(str(key) for key in set(data) - set(KNOWN_KEYS))
+    for key in unknown[:MOST_PROBLEMS_PER_KIND]:
+        problems.append(SettingProblem(_shown_key(key), f"is not a setting; known: {', '.join(KNOWN_KEYS)}", "ignored"))
+    if len(unknown) > MOST_PROBLEMS_PER_KIND:
+        problems.append(SettingProblem("settings", f"has {len(unknown) - MOST_PROBLEMS_PER_KIND} more unknown keys", "ignored"))
+    theme = data.get("theme", defaults.theme)
+    if not isinstance(theme, str) or theme not in THEMES:
+        problems.append(SettingProblem("theme", f"must be one of {', '.join(THEMES)}, got {quote(theme)}", f"using {defaults.theme}"))
+        theme = defaults.theme
+    bell = data.get("bell", defaults.bell)
+    if not isinstance(bell, bool):
+        problems.append(SettingProblem("bell", f"must be true or false, got {quote(bell)}", "using true"))
+        bell = defaults.bell
+    number = data.get("emergency_number", "")
+    if not isinstance(number, str) or (number.strip() and not _PHONE.fullmatch(number.strip())):
+        problems.append(
+            SettingProblem("emergency_number", f"must be a phone number of digits, spaces, + or - (at most 20), got {quote(number)}",
+                           "naming the common emergency numbers")
+        )
+        number = ""
+    durations: dict[str, int] = {}
+    raw = data.get("durations", {})
+    if not isinstance(raw, dict):
+        problems.append(SettingProblem("durations", "must be a table of step id = seconds", "ignored"))
+        raw = {}
+    bad = 0
+    for step_id, seconds in raw.items():
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_STEP_SECONDS <= seconds <= MAX_STEP_SECONDS:
+            bad += 1
+            if bad <= MOST_PROBLEMS_PER_KIND:
+                problems.append(
+                    SettingProblem(f"durations.{_shown_key(step_id)}",
+                                   f"must be a whole number of seconds from {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS}, got {quote(seconds)}",
+                                   "using the routine's own")
+                )
+            continue
+        durations[str(step_id)] = seconds
+    if bad > MOST_PROBLEMS_PER_KIND:
+        problems.append(SettingProblem("durations", f"has {bad - MOST_PROBLEMS_PER_KIND} more values that are not usable", "using the routines' own"))
+    settings = Settings(
+        theme=theme,
+        bell=bell,
+        night_start=_clock_time(data.get("night_start", "21:00"), "night_start", defaults.night_start, problems),
+        night_end=_clock_time(data.get("night_end", "07:00"), "night_end", defaults.night_end, problems),
+        durations=durations,
+        emergency_number=number.strip(),
+    )
+    return settings, problems
 
 
 def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
@@ -74,59 +147,12 @@ def parse_settings(text: str, file: Path) -> tuple[Settings, list[str]]:
     """
     shown = one_line(str(file))
     try:
-        return _parse_settings(text, shown)
+        settings, problems = validate_settings(parse_toml(shown, text))
     except ContentError as error:
         return Settings(), [f"{error}; using the default settings"]
     except Exception as error:  # a fault nobody foresaw must not stop relief
         return Settings(), [f"{shown}: cannot be used ({type(error).__name__}); using the default settings"]
-
-
-def _parse_settings(text: str, file: str) -> tuple[Settings, list[str]]:
-    defaults = Settings()
-    data = parse_toml(file, text)
-    warnings: list[str] = []
-    known = {"theme", "bell", "night_start", "night_end", "durations"}
-    unknown = sorted(str(key) for key in set(data) - known)
-    for key in unknown[:5]:
-        warnings.append(f"{file}: unknown setting {quote(key)} ignored; known: {', '.join(sorted(known))}")
-    if len(unknown) > 5:
-        warnings.append(f"{file}: {len(unknown) - 5} more unknown settings ignored")
-    theme = data.get("theme", defaults.theme)
-    if not isinstance(theme, str) or theme not in THEMES:
-        warnings.append(f"{file}: theme must be one of {', '.join(THEMES)}, got {quote(theme)}; using {defaults.theme}")
-        theme = defaults.theme
-    bell = data.get("bell", defaults.bell)
-    if not isinstance(bell, bool):
-        warnings.append(f"{file}: bell must be true or false, got {quote(bell)}; using true")
-        bell = defaults.bell
-    durations: dict[str, int] = {}
-    raw = data.get("durations", {})
-    if not isinstance(raw, dict):
-        warnings.append(f"{file}: durations must be a table of step id = seconds; ignored")
-        raw = {}
-    bad_durations = 0
-    for step_id, seconds in raw.items():
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_STEP_SECONDS <= seconds <= MAX_STEP_SECONDS:
-            bad_durations += 1
-            if bad_durations <= 5:
-                warnings.append(
-                    f"{file}: durations.{_shown_key(step_id)} must be a whole number of seconds from {MIN_STEP_SECONDS} to "
-                    f"{MAX_STEP_SECONDS}, got {quote(seconds)}; using the routine's own"
-                )
-            continue
-        durations[step_id] = seconds
-    if bad_durations > 5:
-        warnings.append(f"{file}: {bad_durations - 5} more durations were not usable; using the routines' own")
-    return (
-        Settings(
-            theme=theme,
-            bell=bell,
-            night_start=_clock_time(data.get("night_start", "21:00"), "night_start", warnings, defaults.night_start, file),
-            night_end=_clock_time(data.get("night_end", "07:00"), "night_end", warnings, defaults.night_end, file),
-            durations=durations,
-        ),
-        warnings,
-    )
+    return settings, [f"{shown}: {problem.sentence()}" for problem in problems]
 
 
 def load_settings(home: Path) -> tuple[Settings, list[str]]:
@@ -151,6 +177,8 @@ def settings_text(settings: Settings) -> str:
         f"bell = {'true' if settings.bell else 'false'}",
         f'night_start = "{settings.night_start.strftime("%H:%M")}"',
         f'night_end = "{settings.night_end.strftime("%H:%M")}"',
+        "# Your emergency number (blank: the app names 911, 999, 112 and 000)",
+        f"emergency_number = {json.dumps(settings.emergency_number)}",
         "",
         "# Seconds for relief steps, by step id (from 5 to 600), e.g. calf-massage = 60",
         "[durations]",

@@ -38,12 +38,6 @@ def test_bundled_routines_cover_every_muscle_and_cite_sources():
     assert calf.steps[0].until_release
 
 
-def test_no_asset_suggests_quinine():
-    for path in assets_dir().rglob("*"):
-        if path.is_file():
-            assert "quinine" not in path.read_text(encoding="utf-8").lower(), path
-
-
 @pytest.mark.parametrize(
     ("broken", "step", "field", "words"),
     [

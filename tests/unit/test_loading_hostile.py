@@ -177,8 +177,8 @@ def test_hostile_keys_and_durations_are_quoted_plainly():
     )
     settings, warnings = parse_settings(text, Path("config.toml"))
     assert settings.durations == {}
-    assert any("more unknown settings ignored" in w for w in warnings)
-    assert any("more durations were not usable" in w for w in warnings)
+    assert any("more unknown keys; ignored" in w for w in warnings)
+    assert any("more values that are not usable" in w for w in warnings)
     assert_plain(warnings)
 
 

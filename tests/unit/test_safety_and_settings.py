@@ -18,12 +18,12 @@ from cramp_coach.core.stats import rise_after_new_medicine
     ("answers", "outcome"),
     [
         ([True], "redflag"),                       # swollen, warm, red leg
-        ([False, True], "redflag"),                # chest pain or breathless
-        ([False, False, True, False], "relief"),   # a hard knotted painful muscle, nothing else
-        ([False, False, True, True], "redflag"),   # ... with weakness or numbness
-        ([False, False, False, True], "restless"), # an urge to move, eased by moving
-        ([False, False, False, False, True], "redflag"),  # pain on walking, eased by rest / numbness
-        ([False, False, False, False, False], "unclear"),
+        ([False, True], "redflag"),                # chest pain, breathless, coughing blood, fainting
+        ([False, False, False, False, True, False], "relief"),   # a hard knotted painful muscle, nothing else
+        ([False, False, False, False, True, True], "redflag"),   # ... with weakness or numbness
+        ([False, False, False, False, False, True], "restless"), # an urge to move, eased by moving
+        ([False, False, False, False, False, False, True], "soon"),  # pain on walking, eased by rest
+        ([False, False, False, False, False, False, False, False], "unclear"),
     ],
 )
 def test_every_triage_outcome(answers, outcome):
