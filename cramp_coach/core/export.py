@@ -141,9 +141,15 @@ def to_markdown(
     step_name: Callable[[str], str] = str,
     disclaimer: str = "",
 ) -> str:
-    """A short report a person can hand to a clinician; every text a person wrote is escaped."""
+    """A short report a person can hand to a clinician; every text a person wrote is escaped.
+
+    Entries the "is this a cramp?" questions said were something else (restless legs, not a typical
+    cramp) are listed in their own section and never counted as cramps.
+    """
     stats = diary_stats(cramps)
-    dates = [c.started_at.date() for c in cramps]
+    others = sorted(stats.not_cramps, key=lambda c: c.started_at)
+    cramps = [c for c in cramps if c.is_cramp]
+    dates = [c.started_at.date() for c in (*cramps, *others)]
     first = start or (min(dates) if dates else None)
     last = end or (max(dates) if dates else None)
     period = f"{first} to {last}" if first and last else "no cramps recorded"
@@ -199,6 +205,25 @@ def to_markdown(
                 "" if c.intensity is None else str(c.intensity),
                 _minutes(c.duration_s) if c.duration_s is not None else "",
                 md_text(step_name(c.ended_by)) if c.ended_by else "",
+                md_text(c.note),
+            )
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if others:
+        lines += [
+            "## Not typical cramps (kept apart, not counted above)",
+            "",
+            "Logged after the app's \"is this a cramp?\" questions pointed elsewhere (for example restless legs).",
+            "",
+            "| date | time | what the questions suggested | answers | note |",
+            "|---|---|---|---|---|",
+        ]
+        for c in others:
+            cells = (
+                c.started_at.date().isoformat(),
+                c.started_at.strftime("%H:%M"),
+                md_text(", ".join(c.tags)),
+                md_text("; ".join(c.triage)),
                 md_text(c.note),
             )
             lines.append("| " + " | ".join(cells) + " |")

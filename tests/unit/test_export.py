@@ -306,3 +306,19 @@ def test_a_missing_or_binary_file_is_named(tmp_path):
     binary.write_bytes(b"\x89PNG\xff\xfe")
     with pytest.raises(ImportFormatError, match="photo.csv: is not a UTF-8 text file"):
         read_import_text(binary)
+
+
+def test_the_report_keeps_not_a_cramp_entries_apart():
+    from cramp_coach.core.export import to_markdown
+    from cramp_coach.core.models import cramp_from_dict
+
+    entries = [
+        cramp_from_dict({"started_at": "2026-11-20T03:00", "muscle": "calf"}),
+        cramp_from_dict({"started_at": "2026-11-21T03:00", "muscle": "other", "tags": ["restless legs?"], "note": "<b>urge</b>"}),
+    ]
+    report = to_markdown(entries, None, None)
+    assert "Cramps recorded: 1." in report
+    assert "## Not typical cramps (kept apart, not counted above)" in report
+    kept_apart = report.split("## Not typical cramps")[1]
+    assert "restless legs?" in kept_apart and "&lt;b&gt;urge&lt;/b&gt;" in kept_apart
+    assert "restless" not in report.split("## Not typical cramps")[0].split("## Every cramp")[1]
