@@ -36,6 +36,7 @@ EXIT_USAGE = 2
 MAX_DAYS = 36500
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 STDOUT = "-"
+DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT = "127.0.0.1", 8765
 
 
 class UsageError(Exception):
@@ -69,6 +70,16 @@ def _days(value: str) -> int:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
     if number > MAX_DAYS:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS} (100 years), got {one_line(value)[:40]}")
+    return number
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {one_line(value)[:40]!r}") from None
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {number}")
     return number
 
 
@@ -131,6 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="print the diary's statistics")
     stats.add_argument("--days", type=_days, help=f"only the last N nights (1 to {MAX_DAYS})")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to a phone's browser: prints a one-time pairing link and its QR code",
+        description="Serve cramp coach to a browser. Only a device that opened the one-time pairing link can use it; "
+        "stopping the server signs every device out. Press p then Enter while it runs for a link for another device.",
+    )
+    serve.add_argument("--host", default=None, help=f"address to listen on (default {DEFAULT_SERVE_HOST}: this machine only)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_SERVE_PORT, help=f"port to listen on (default {DEFAULT_SERVE_PORT})")
+    serve.add_argument("--lan", action="store_true", help="listen on this machine's home-network address, so a phone on the same network can pair")
+    serve.add_argument("--tls-cert", type=Path, help="a certificate file (PEM) to serve over https; needs --tls-key")
+    serve.add_argument("--tls-key", type=Path, help="the certificate's private key file (PEM); needs --tls-cert")
     return parser
 
 
@@ -367,6 +390,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cramp_coach.core.paths import data_dir
+    from cramp_coach.serve.server import ServeError, ServeOptions, lan_address, serve, tls_context
+
+    if args.lan and args.host:
+        raise UsageError("cramp-coach serve: give --lan or --host, not both")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("cramp-coach serve: --tls-cert and --tls-key go together: give both or neither")
+    host = args.host or DEFAULT_SERVE_HOST
+    if args.lan:
+        found = lan_address()
+        if found is None:
+            raise DataError("serve --lan: this machine has no home-network address (is it connected?); use --host ADDRESS")
+        host = found
+    home = data_dir()  # made (0700) now, so every page's app finds the same folder
+    os.environ["CRAMP_COACH_HOME"] = str(home)
+    try:
+        tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+        public_host = (lan_address() or host) if host in ("0.0.0.0", "::") else ""
+        options = ServeOptions(host=host, port=args.port, public_host=public_host, tls=tls)
+        print(f"Diary folder: {_path(home)}")
+        asyncio.run(serve(options, sys.stdout, lan=args.lan or public_host != ""))
+    except ServeError as error:
+        raise DataError(f"serve: {error}") from None
+    return EXIT_OK
+
+
 def _run_app(args: argparse.Namespace, relief: bool = False, mode: str | None = None) -> int:
     from cramp_coach.app import ReliefRequest, make_app
 
@@ -403,7 +455,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, mode="diary")
     if args.command == "checklist" and not (args.list or args.done):
         return _run_app(args, mode="checklist")
-    handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist}.get(args.command)
+    handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist, "serve": cmd_serve}.get(args.command)
     if handler is None:
         return _run_app(args)
     from cramp_coach.core.storage import CorruptFileError, StorageError

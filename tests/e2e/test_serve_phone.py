@@ -1,0 +1,196 @@
+"""A phone at the bedside: `cramp-coach serve` in headless Chromium at phone size, driven by taps.
+
+The terminal is drawn on a canvas, so where to tap comes from the same app laid out at the same
+size in a test harness (the page tells the server its size in cells), results are checked in
+the diary file, and a screenshot is kept. Every request the page makes must stay on this machine.
+Needs Debian's `chromium` (.ci/run installs it) and pip `playwright`; skipped without them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import console_script
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 412, "height": 915}
+LINK = re.compile(r"(https?://\S+/pair/[A-Za-z0-9_-]+)")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WAIT = 15.0
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _pairing_link(server: asyncio.subprocess.Process) -> str:
+    assert server.stdout is not None
+    seen = []
+    while True:
+        line = (await asyncio.wait_for(server.stdout.readline(), WAIT)).decode()
+        if not line:
+            pytest.fail(f"cramp-coach serve ended before printing a pairing link: {''.join(seen)}")
+        seen.append(line)
+        if LINK.fullmatch(line.strip()):
+            return line.strip()
+
+
+async def _tap_targets(cols: int, rows: int, home: Path) -> dict[str, tuple[float, float]]:
+    """Where "Cramp now", "it's gone" and "save" are, in cells, for the app at this size.
+
+    The same app runs in Textual's test harness at the phone's size with its own fresh data
+    folder, so its screens are laid out exactly as the served one's.
+    """
+    from textual.widgets import Button
+    from textual.widgets._footer import FooterKey
+
+    from cramp_coach.app import make_app
+
+    def centre(region) -> tuple[float, float]:
+        right = min(region.right, cols)  # a footer key may run past the edge: tap what shows
+        return (region.x + right) / 2, region.y + region.height / 2
+
+    def target(screen, button_ids: tuple[str, ...], action: str) -> tuple[float, float]:
+        for button in screen.query(Button):
+            if button.id in button_ids and button.region.width:
+                return centre(button.region)
+        for key in screen.query(FooterKey):
+            if key.action == action and key.region.x < cols - 2:
+                return centre(key.region)
+        pytest.fail(f"{type(screen).__name__} has nothing to tap for {action!r} at {cols}x{rows}")
+
+    targets = {}
+    app = make_app(home)
+    async with app.run_test(size=(cols, rows)) as pilot:
+        await pilot.pause(0.2)
+        targets["cramp now"] = target(app.screen, ("cramp-now",), "relief")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        targets["it's gone"] = target(app.screen, ("gone", "its-gone"), "gone")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        targets["save"] = target(app.screen, ("save",), "save")
+    return targets
+
+
+async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic_home: Path) -> None:
+    playwright_api = pytest.importorskip("playwright.async_api", reason="needs pip playwright (the test extra)")
+    phone_home = tmp_path / "phone-home"
+    port = _free_port()
+    server = await asyncio.create_subprocess_exec(
+        console_script(), "serve", "--port", str(port),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "CRAMP_COACH_HOME": str(phone_home)},
+    )
+    requests: list[str] = []
+    sent: list[str] = []
+    received = bytearray()
+    try:
+        link = await _pairing_link(server)
+        assert urlsplit(link).netloc == f"127.0.0.1:{port}"
+        async with playwright_api.async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            try:
+                # A scale factor of 1: headless Chromium's emulated 2x does not reach the canvas
+                # (ResizeObserver reports CSS pixels), which a real phone's screen does.
+                context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+                page = await context.new_page()
+                page.on("request", lambda request: requests.append(request.url))
+
+                def watch(websocket) -> None:
+                    websocket.on("framesent", lambda payload: sent.append(payload if isinstance(payload, str) else ""))
+                    websocket.on("framereceived", lambda payload: received.extend(payload if isinstance(payload, bytes) else b""))
+
+                page.on("websocket", watch)
+                await page.goto(link)
+                await page.wait_for_selector("body.-first-byte", timeout=WAIT * 1000)
+                cols, rows = await _terminal_size(sent)
+                box = await page.locator(".xterm-screen").bounding_box()
+                assert box is not None
+                cell_w, cell_h = box["width"] / cols, box["height"] / rows
+                assert 38 <= cols <= 48, f"a phone should get about 40 columns, got {cols}"
+                targets = await _tap_targets(cols, rows, hermetic_home)
+
+                async def tap(name: str, then: bytes) -> None:
+                    x, y = targets[name]
+                    received.clear()
+                    await page.touchscreen.tap(box["x"] + x * cell_w, box["y"] + y * cell_h)
+                    await _wait_for(lambda: then in received, f"the app to answer the tap on {name!r}")
+
+                await _wait_for(lambda: b"Cramp now" in received, "the home screen")
+                await asyncio.sleep(0.3)  # the home screen's first frames settle
+                await tap("cramp now", b"Step 1 of")
+                await page.screenshot(path=str(tmp_path / "phone-relief.png"))
+                await tap("it's gone", b"Save to diary")
+                await page.screenshot(path=str(tmp_path / "phone-summary.png"))
+                await tap("save", b"Saved")
+                await page.screenshot(path=str(tmp_path / "phone-saved.png"))
+            finally:
+                await browser.close()
+        await _wait_for(lambda: _saved_cramps(phone_home), "the cramp in the diary file")
+        cramps = _saved_cramps(phone_home)
+        assert len(cramps) == 1 and cramps[0].muscle == "calf"
+        assert (tmp_path / "phone-saved.png").stat().st_size > 1000
+        assert requests, "the page made no requests at all?"
+        away = [url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS]
+        assert not away, f"the page asked another host for: {away}"
+    finally:
+        if server.returncode is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(server.wait(), 10)
+            except asyncio.TimeoutError:
+                server.kill()
+    assert server.returncode == 0
+
+
+def _saved_cramps(home: Path) -> list:
+    from cramp_coach.core.diary import Diary
+
+    if not (home / "diary.json").exists():
+        return []
+    return Diary(home).cramps()
+
+
+async def _terminal_size(sent: list[str]) -> tuple[int, int]:
+    """The size in cells the page told the server (its last resize message)."""
+
+    def last_resize():
+        for frame in reversed(sent):
+            if '"resize"' in frame:
+                return json.loads(frame)[1]
+        return None
+
+    await _wait_for(lambda: last_resize() is not None, "the page to send its size")
+    size = last_resize()
+    return size["width"], size["height"]
+
+
+async def _wait_for(condition, what: str, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
