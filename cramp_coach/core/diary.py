@@ -72,7 +72,7 @@ def check_cramp_record(doc: dict[str, Any]) -> str | None:
     if not _is_text(doc.get("id"), 64) or not doc["id"]:
         return "has no usable id"
     started = doc.get("started_at")
-    if not _is_text(started, 64):
+    if not isinstance(started, str) or len(started) > 64:
         return "has no start time"
     try:
         moment = datetime.fromisoformat(started)
@@ -97,7 +97,7 @@ def check_cramp_record(doc: dict[str, Any]) -> str | None:
 def check_night_record(doc: dict[str, Any]) -> str | None:
     """What is wrong with a stored night record, or ``None``."""
     night = doc.get("night")
-    if not _is_text(night, 32):
+    if not isinstance(night, str) or len(night) > 32:
         return "has no night date"
     try:
         date.fromisoformat(night)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -50,7 +50,7 @@ def recorded_nights(ticks_by_night: Iterable[date], night_records: Iterable[date
 
 
 def done_nights(
-    ticks_by_night: dict[date, Iterable[str]], item_ids: Sequence[str] | Callable[[date], Sequence[str]]
+    ticks_by_night: Mapping[date, Iterable[str]], item_ids: Sequence[str] | Callable[[date], Sequence[str]]
 ) -> set[date]:
     """Nights on which every item of that night's list was ticked.
 
@@ -112,7 +112,7 @@ def adherence(done: set[date], tonight: date, days: int, first_night: date | Non
 
 
 def heatmap(
-    done: set[date], cramp_nights: Counter, tonight: date, weeks: int = 13, recorded: set[date] | None = None
+    done: set[date], cramp_nights: Counter[date], tonight: date, weeks: int = 13, recorded: set[date] | None = None
 ) -> list[list[tuple[date, str] | None]]:
     """A calendar: 7 rows (Mon..Sun) by ``weeks`` columns ending this week.
 
@@ -304,7 +304,7 @@ def compare(
 def compare_items(
     items: Sequence[tuple[str, str]],
     nights_for: Callable[[str], Sequence[date]],
-    ticks_by_night: dict[date, Iterable[str]],
+    ticks_by_night: Mapping[date, Iterable[str]],
     cramps: Sequence[Cramp],
 ) -> list[Comparison]:
     """One comparison an item (``(id, title)``) over the nights it was on the list

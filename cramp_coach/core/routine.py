@@ -293,7 +293,7 @@ class RoutineRun:
                 and active - self._visit_start >= self.step_length()
             ):
                 events.append(self._forward(self._visit_start + self.step_length(), automatic=True))
-            if self.phase is Phase.FINISHED:
+            if self.phase is Phase.FINISHED:  # type: ignore[comparison-overlap]  # _forward may finish the run
                 return events
         if not self.escalated and self.total_elapsed(now) >= self.escalate_after:
             self.escalated = True
