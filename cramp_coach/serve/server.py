@@ -223,6 +223,8 @@ class CrampServer:
         self._hosts = options.allowed_hosts()
         self._files = static_files()
         self._sockets: set[web.WebSocketResponse] = set()
+        self._app_tasks: set[asyncio.Task] = set()  # the websocket handlers, each running an app
+        self._stopping: set[asyncio.Future] = set()  # apps being stopped after their page went away
         self._page = _template("page.html")
         self._message = _template("message.html")
 
@@ -321,10 +323,14 @@ class CrampServer:
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
         self._sockets.add(websocket)
+        task = asyncio.current_task()
+        if task is not None:
+            self._app_tasks.add(task)
         try:
             await self._run_app(websocket, _cells(request.query.get("width"), 80), _cells(request.query.get("height"), 24))
         finally:
             self._sockets.discard(websocket)
+            self._app_tasks.discard(task)
         return websocket
 
     async def _run_app(self, websocket: web.WebSocketResponse, width: int, height: int) -> None:
@@ -342,12 +348,21 @@ class CrampServer:
         try:
             await _relay(websocket, service)
         finally:
-            await _stop_app(service)
+            # The handler is cancelled when the page goes away: the app is still stopped, in full.
+            stopping = asyncio.ensure_future(_stop_app(service))
+            self._stopping.add(stopping)
+            stopping.add_done_callback(self._stopping.discard)
+            await asyncio.shield(stopping)
 
     async def _close_sockets(self, app: web.Application) -> None:
+        """The server is stopping: sign everyone out, close every page, and let each app quit."""
         self.pairing.end_all()
         for websocket in list(self._sockets):
             await websocket.close(code=1001, message=b"cramp-coach serve stopped")
+        if self._app_tasks:
+            await asyncio.wait(list(self._app_tasks), timeout=2 * STOP_SECONDS)
+        if self._stopping:
+            await asyncio.wait(list(self._stopping), timeout=2 * STOP_SECONDS)
 
 
 def _cells(value: str | None, default: int) -> int:
@@ -381,14 +396,24 @@ async def _relay(websocket: web.WebSocketResponse, service) -> None:
 
 
 async def _stop_app(service) -> None:
-    """Ask the app to quit; kill it if it has not within a few seconds."""
+    """Ask the app to quit; kill it if it has not within a few seconds, and wait for it to end."""
+    process = getattr(service, "_process", None)
     try:
         await asyncio.wait_for(service.stop(), STOP_SECONDS)
     except (asyncio.TimeoutError, OSError, RuntimeError):
-        process = getattr(service, "_process", None)
-        if process is not None and process.returncode is None:
+        pass
+    if process is None:
+        return
+    if process.returncode is None:
+        try:
+            await asyncio.wait_for(process.wait(), STOP_SECONDS)
+        except asyncio.TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
+            await process.wait()
+    transport = getattr(process, "_transport", None)  # asyncio leaves it open after the process ends
+    if transport is not None:
+        transport.close()
 
 
 # -- running it ------------------------------------------------------------------------------------

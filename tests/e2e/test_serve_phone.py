@@ -156,6 +156,17 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
         assert requests, "the page made no requests at all?"
         away = [url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS]
         assert not away, f"the page asked another host for: {away}"
+        # Another device: p then Enter prints a fresh link; q then Enter stops and signs everyone out.
+        assert server.stdin is not None
+        server.stdin.write(b"p\n")
+        await server.stdin.drain()
+        second = await _pairing_link(server)
+        assert second != link and urlsplit(second).netloc == urlsplit(link).netloc
+        server.stdin.write(b"q\n")
+        await server.stdin.drain()
+        rest = (await asyncio.wait_for(server.stdout.read(), WAIT)).decode()
+        assert "signed out" in rest
+        await asyncio.wait_for(server.wait(), WAIT)
     finally:
         if server.returncode is None:
             server.send_signal(signal.SIGINT)
