@@ -14,9 +14,9 @@ CHECKLIST_IDS = ["calf-stretch", "hamstring-stretch", "fluids", "easy-alcohol-ca
 
 
 def make_export(path: Path, years: int, night_years: int = 0, seed: int = 1) -> tuple[int, int]:
-    """A JSON export with about two cramps a week for ``years`` years (about 15,000 for 20 years... per
-    the 1-22 h gaps, nearer 730 a year), and a night record with checklist ticks for each of the last
-    ``night_years`` years. Returns (cramps, nights)."""
+    """A JSON export with about 750 cramps a year for ``years`` years (about 15,000 over 20 years), and
+    night records with checklist ticks on most nights of the last ``night_years`` years. Returns
+    (cramps, nights)."""
     rng = random.Random(seed)
     end = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=1)
     moment = end - timedelta(days=365 * years)
