@@ -412,8 +412,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
         public_host = (lan_address() or host) if host in ("0.0.0.0", "::") else ""
         options = ServeOptions(host=host, port=args.port, public_host=public_host, tls=tls)
-        print(f"Diary folder: {_path(home)}")
-        asyncio.run(serve(options, sys.stdout, lan=args.lan or public_host != ""))
+        asyncio.run(serve(options, sys.stdout, lan=args.lan or public_host != "", diary_folder=os.fsdecode(home)))
     except ServeError as error:
         raise DataError(f"serve: {error}") from None
     return EXIT_OK

@@ -20,6 +20,7 @@ import errno
 import hmac
 import ipaddress
 import json
+import os
 import secrets
 import shlex
 import socket
@@ -35,6 +36,8 @@ from string import Template
 from typing import TextIO
 
 from aiohttp import WSMsgType, web
+
+from cramp_coach.core.text import one_line
 
 COOKIE_NAME = "cramp_session"
 PAIR_PREFIX = "/pair/"
@@ -261,6 +264,7 @@ class CrampServer:
         return await handler(request)
 
     def _csp(self, request: web.Request) -> str:
+        """Only this server, for everything; inline styles only because xterm.js injects its own."""
         host = request.host if request.host in self._hosts else _host_port(self.options.link_host, self.options.port)
         socket_url = f"{'wss' if self.options.tls else 'ws'}://{host}"
         return (
@@ -427,12 +431,17 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     try:
         context.load_cert_chain(certfile=cert, keyfile=key)
-    except (OSError, ssl.SSLError) as error:
-        raise ServeError(f"--tls-cert {cert} / --tls-key {key} cannot be used: {getattr(error, 'strerror', None) or error}") from None
-    return context
+    except ssl.SSLError:
+        reason = "they are not a certificate and its private key in PEM form"
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+    else:
+        return context
+    files = f"--tls-cert {one_line(os.fsdecode(cert))} and --tls-key {one_line(os.fsdecode(key))}"
+    raise ServeError(f"{files} cannot be used: {reason}")
 
 
-def announce(server: CrampServer, out: TextIO, lan: bool) -> None:
+def announce(server: CrampServer, out: TextIO, lan: bool, diary_folder: str = "") -> None:
     """The pairing link on its own line, its QR code, and what the address means."""
     options = server.options
     link = server.pair_link()
@@ -446,13 +455,15 @@ def announce(server: CrampServer, out: TextIO, lan: bool) -> None:
             + (
                 "The connection is encrypted (TLS).\n"
                 if options.tls
-                else "This is plain HTTP: someone on the same network could read what passes\n"
-                "between the phone and this machine (the screens you see, not the diary file). Use --tls-cert and\n"
-                "--tls-key if you have a certificate. Do not use --lan on a network you do not trust.\n"
+                else "This is plain HTTP, not encrypted: someone on the same network could read\n"
+                "what passes between the phone and this machine (what the app shows, diary entries you open\n"
+                "included). Use --tls-cert and --tls-key if you have a certificate; use --lan only at home.\n"
             )
         )
     elif _is_loopback(options.host):
         out.write("\nOnly this machine can open this address. For a phone on your home network, start with --lan.\n")
+    if diary_folder:
+        out.write(f"Every device uses the diary in {one_line(diary_folder)}, as the terminal app does.\n")
     out.write(
         f"The link works once and for {PAIR_LINK_SECONDS // 60} minutes. Press p then Enter here for a link for another\n"
         "device; Ctrl+C (or q then Enter) stops the server and signs every device out.\n"
@@ -484,7 +495,7 @@ def _watch_stdin(loop: asyncio.AbstractEventLoop, on_line: Callable[[str], None]
         threading.Thread(target=read, name="serve-stdin", daemon=True).start()
 
 
-async def serve(options: ServeOptions, out: TextIO = sys.stdout, lan: bool = False) -> None:
+async def serve(options: ServeOptions, out: TextIO = sys.stdout, lan: bool = False, diary_folder: str = "") -> None:
     """Run the server until Ctrl+C, SIGTERM or ``q``; every session ends with it."""
     import signal
 
@@ -513,7 +524,7 @@ async def serve(options: ServeOptions, out: TextIO = sys.stdout, lan: bool = Fal
         elif command == "q":
             stop.set()
 
-    announce(server, out, lan)
+    announce(server, out, lan, diary_folder)
     _watch_stdin(loop, on_line)
     try:
         await stop.wait()

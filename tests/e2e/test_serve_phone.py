@@ -106,6 +106,7 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
     )
     requests: list[str] = []
     sent: list[str] = []
+    console: list[str] = []
     received = bytearray()
     try:
         link = await _pairing_link(server)
@@ -118,6 +119,7 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
                 context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
                 page = await context.new_page()
                 page.on("request", lambda request: requests.append(request.url))
+                page.on("console", lambda message: console.append(message.text))
 
                 def watch(websocket) -> None:
                     websocket.on("framesent", lambda payload: sent.append(payload if isinstance(payload, str) else ""))
@@ -145,17 +147,24 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
                 await page.screenshot(path=str(tmp_path / "phone-relief.png"))
                 await tap("it's gone", b"Save to diary")
                 await page.screenshot(path=str(tmp_path / "phone-summary.png"))
+                # Meanwhile at the terminal: the same diary, written through the same lock.
+                logged = await asyncio.create_subprocess_exec(
+                    console_script(), "log", "--muscle", "foot", "--leg", "left", "--intensity", "3",
+                    stdout=asyncio.subprocess.DEVNULL, env={**os.environ, "CRAMP_COACH_HOME": str(phone_home)},
+                )
+                assert await asyncio.wait_for(logged.wait(), WAIT) == 0
                 await tap("save", b"Saved")
                 await page.screenshot(path=str(tmp_path / "phone-saved.png"))
             finally:
                 await browser.close()
-        await _wait_for(lambda: _saved_cramps(phone_home), "the cramp in the diary file")
-        cramps = _saved_cramps(phone_home)
-        assert len(cramps) == 1 and cramps[0].muscle == "calf"
+        await _wait_for(lambda: len(_saved_cramps(phone_home)) == 2, "the phone's cramp in the diary file")
+        assert sorted(cramp.muscle for cramp in _saved_cramps(phone_home)) == ["calf", "foot"]
         assert (tmp_path / "phone-saved.png").stat().st_size > 1000
         assert requests, "the page made no requests at all?"
         away = [url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS]
         assert not away, f"the page asked another host for: {away}"
+        refused = [text for text in console if "Content Security Policy" in text or "Failed to load" in text]
+        assert not refused, f"the page broke its own rules: {refused}"
         # Another device: p then Enter prints a fresh link; q then Enter stops and signs everyone out.
         assert server.stdin is not None
         server.stdin.write(b"p\n")
