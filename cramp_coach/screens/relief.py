@@ -108,7 +108,7 @@ class ReliefScreen(GuidedRoutineScreen):
             self._show_head()
 
     def on_escalated(self) -> None:
-        advice = self.app.services.library.guidance.get("escalation")
+        advice = self.app.services.advice("escalation")
         if advice is None:
             return
         panel = Static(
@@ -155,7 +155,7 @@ class ReliefScreen(GuidedRoutineScreen):
         assert self.run is not None
         summary = self.run.finish(gone=gone)
         self.app.last_run = summary
-        aftercare = self.app.services.library.guidance.get("aftercare")
+        aftercare = self.app.services.advice("aftercare")
 
         def closed(request: SaveRequest | None) -> None:
             if request is not None:

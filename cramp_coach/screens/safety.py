@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.style import Style
 from textual.widgets import Button, Footer, Static
 
-from cramp_coach.core.safety import Question, TriageFlow, load_red_flags, load_triage
+from cramp_coach.core.safety import Question, TriageFlow
 from cramp_coach.widgets.safe import literal, plain
 
 
@@ -37,9 +37,11 @@ class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.flow = TriageFlow(load_triage())
+        self.flow: TriageFlow = None  # type: ignore[assignment]  # built in compose, with the app's settings
 
     def compose(self) -> ComposeResult:
+        # With the person's emergency number filled in wherever emergency help is advised.
+        self.flow = TriageFlow(self.app.services.triage())
         with Vertical(id="triage-box"):
             yield Static("[b]Is this a cramp?[/b]", id="triage-title")
             yield Static("", id="triage-text")
@@ -106,7 +108,7 @@ class RedFlagsScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]
 
     def compose(self) -> ComposeResult:
-        flags = load_red_flags()
+        flags = self.app.services.red_flags()
         with VerticalScroll(id="redflags-body"):
             yield Static(Content.assemble(("Red flags", "bold"), " · ", literal(flags.intro)), id="redflags-intro")
             urgent = Content("\n\n").join(headed(f.title, f.action, f"Source: {f.source.title}") for f in flags.urgent)
@@ -126,9 +128,9 @@ def all_sources(app) -> list[tuple[str, list[tuple[str, str, str]]]]:
         groups.append((f"Relief: {routine.title}", [(s.title, s.source.title, s.source.url) for s in routine.steps]))
     groups.append(("Around the routine", [(key.replace("_", " ").capitalize(), a.source.title, a.source.url) for key, a in library.guidance.items()]))
     groups.append(("Bedtime checklist", [(i.title, i.source.title, i.source.url) for i in load_default_items() if i.source]))
-    flags = load_red_flags()
+    flags = app.services.red_flags()
     groups.append(("Red flags", [(f.title, f.source.title, f.source.url) for f in (*flags.urgent, *flags.soon)]))
-    triage = load_triage()
+    triage = app.services.triage()
     groups.append(("Is this a cramp?", [(q.text, q.source.title, q.source.url) for q in triage.questions.values()]))
     return groups
 

@@ -57,7 +57,7 @@ class StatsScreen(Screen[None]):
             headline = Content.assemble((first, "bold"), " ", literal(rest)) if stats.total else literal(lines[0])
             yield Static(Content("\n").join([headline, *(literal(line) for line in lines[1:])]), id="stats-summary")
             if stats.busy_months:
-                advice = services.library.guidance.get("see_clinician")
+                advice = services.advice("see_clinician")
                 if advice is not None:
                     months = ", ".join(f"{m} ({n})" for m, n in stats.busy_months[-3:])
                     yield Static(
@@ -68,7 +68,7 @@ class StatsScreen(Screen[None]):
                         id="stats-advice",
                     )
             rise = rise_after_new_medicine(self.cramps, night_of(services.wall_clock()) + timedelta(days=1))
-            medicine = services.library.guidance.get("new_medicine")
+            medicine = services.advice("new_medicine")
             if rise is not None and medicine is not None:
                 yield Static(
                     Content.assemble(

@@ -153,7 +153,7 @@ async def test_relief_run_saved_in_two_keys_lands_in_the_diary(hermetic_home, cl
         await pilot.pause()
     saved = Diary(hermetic_home).cramps()
     assert len(saved) == 1
-    assert (saved[0].muscle, saved[0].leg, saved[0].duration_s, saved[0].ended_by, saved[0].routine) == ("calf", "right", 45, "calf-massage", "calf")
+    assert (saved[0].muscle, saved[0].leg, saved[0].duration_s, saved[0].ended_by, saved[0].routine) == ("calf", "right", 45, "calf-stretch", "calf")
 
 
 async def test_unreadable_diary_is_offered_to_be_moved_aside(hermetic_home, clock):

@@ -76,14 +76,20 @@ async def test_step_change_rings_the_bell_and_highlights_calmly(hermetic_home, c
     app.bell = lambda: rings.append(True)
     async with app.run_test() as pilot:
         await pilot.pause()
-        clock.advance(30)
+        clock.advance(60)
         await pilot.pause(0.3)
+        assert "Stretch the calf" in text_of(app, "#step-title")  # held until it lets go
+        assert rings == []
+        await pilot.press("n")
         assert "Rub the calf" in text_of(app, "#step-title")
-        assert rings == [True]
+        clock.advance(45)  # the massage moves on by itself
+        await pilot.pause(0.3)
+        assert "Stand on it" in text_of(app, "#step-title")
+        assert len(rings) == 2
         assert app.screen.query_one("#step-panel").has_class("changed")
         await pilot.press("m")  # bell off
         await pilot.press("n")
-        assert rings == [True]
+        assert len(rings) == 2
         assert "bell off" in text_of(app, "#choices")
 
 
@@ -115,17 +121,17 @@ async def test_only_space_and_enter_take_you_to_a_saved_run(hermetic_home, clock
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
     async with app.run_test() as pilot:
         await pilot.pause()
-        clock.advance(40)  # stretch 30 s, then 10 s into the massage
+        clock.advance(40)  # the stretch is held until the cramp lets go
         await pilot.pause(0.3)
         await pilot.press("space", "space")
         await pilot.press("enter")  # it's gone
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert "it let go during “Rub the calf”" in text_of(app, "#summary-text")
+        assert "it let go during “Stretch the calf”" in text_of(app, "#summary-text")
         await pilot.press("enter")  # save
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert app.last_run.ended_by == "calf-massage"
+        assert app.last_run.ended_by == "calf-stretch"
         assert round(app.last_run.duration_seconds) == 40
 
 

@@ -30,8 +30,8 @@ async def test_triage_to_relief_keeps_the_answers_with_the_entry(hermetic_home, 
         await pilot.pause()
         assert isinstance(app.screen, TriageScreen)
         assert "swollen" in text_of(app, "#triage-text")
-        await answer(pilot, "n", "n", "y", "n")
-        assert "This sounds like a cramp" in text_of(app, "#triage-text")
+        await answer(pilot, "n", "n", "n", "n", "y", "n")
+        assert "steady stretch usually eases it" in text_of(app, "#triage-text")
         await answer(pilot, "enter")
         assert isinstance(app.screen, ReliefScreen)
         clock.advance(20)
@@ -39,15 +39,15 @@ async def test_triage_to_relief_keeps_the_answers_with_the_entry(hermetic_home, 
         await answer(pilot, "enter", "enter")
         await app.workers.wait_for_complete()
     saved = Diary(hermetic_home).cramps()
-    assert saved[0].triage == ("swollen: no", "chest: no", "knot: yes", "weakness: no")
+    assert saved[0].triage == ("swollen: no", "chest: no", "stroke: no", "foot: no", "knot: yes", "weakness: no")
 
 
 async def test_triage_restless_legs_is_logged_for_a_clinician(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock)
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.press("t")
-        await answer(pilot, "n", "n", "n", "y")
-        assert "restless legs" in text_of(app, "#triage-text")
+        await answer(pilot, "n", "n", "n", "n", "n", "y")
+        assert "Restless legs" in text_of(app, "#triage-text")
         await answer(pilot, "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -64,7 +64,7 @@ async def test_triage_red_flag_opens_the_red_flag_screen(hermetic_home, clock):
         assert isinstance(app.screen, RedFlagsScreen)
         assert "do not rub or massage" in text_of(app, "#redflags-urgent").lower()
         assert "emergency number" in text_of(app, "#redflags-urgent")
-        assert "5 or more a month" in text_of(app, "#redflags-soon")
+        assert "5 or more in a month" in text_of(app, "#redflags-soon")
 
 
 async def test_red_flags_after_ten_minutes_of_relief(hermetic_home, clock):
