@@ -8,7 +8,7 @@ lock, re-reads the file and writes it back atomically (see ``storage``), so two 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from cramp_coach.core.models import (
     SCHEMA_VERSION,
     Cramp,
     Night,
+    night_of,
 )
 from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError
 
@@ -80,6 +81,9 @@ def check_cramp_record(doc: dict[str, Any]) -> str | None:
         return f"has a start time that is not a date and time ({started[:40]!r})"
     if moment.tzinfo is None or not 1900 <= moment.year <= 2200:
         return "has a start time without a UTC offset or out of range"
+    stored_night = doc.get("night")
+    if stored_night is not None and stored_night != night_of(moment).isoformat():
+        return "has a night that does not match its start time"
     if doc.get("muscle") not in DIARY_MUSCLES:
         return "has an unknown muscle"
     if doc.get("leg") is not None and doc.get("leg") not in LEGS:
@@ -124,10 +128,11 @@ def check_records(data: dict[str, Any], path: Path) -> None:
             raise CorruptFileError(path, f"is not a diary this version can use: setting record {key} has no key")
 
 
-def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE)) -> dict[str, Any]:
+def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE), check: bool = True) -> dict[str, Any]:
     """Check a loaded diary and bring it up to ``SCHEMA_VERSION``.
 
-    Version 1 cramps had no ``routine`` and nights no ``ticks``; version 2 adds both.
+    Version 1 cramps had no ``routine`` and nights no ``ticks``; version 2 adds both. ``check``
+    checks every record (skipped only for a file the storage knows it wrote or checked itself).
     """
     for table in (CRAMPS, NIGHTS, META, SETTINGS):
         if table in data and not (
@@ -153,7 +158,8 @@ def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE)) -> dict[str, An
         for doc in data.get(NIGHTS, {}).values():
             doc.setdefault("ticks", [])
             doc["v"] = 2
-    check_records(data, path)
+    if check or version != SCHEMA_VERSION:
+        check_records(data, path)
     data[META] = {"1": {"schema_version": SCHEMA_VERSION}}
     return data
 
@@ -164,21 +170,41 @@ def stamp_version(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def cramp_from_stored(doc: dict[str, Any]) -> Cramp:
-    """Rebuild a cramp the store itself wrote (validated on the way in), quickly."""
-    return Cramp(
-        id=doc["id"],
-        started_at=datetime.fromisoformat(doc["started_at"]),
-        muscle=doc["muscle"],
-        leg=doc.get("leg"),
-        intensity=doc.get("intensity"),
-        duration_s=doc.get("duration_s"),
-        ended_by=doc.get("ended_by"),
-        routine=doc.get("routine"),
-        tags=tuple(doc.get("tags") or ()),
-        note=doc.get("note") or "",
-        triage=tuple(doc.get("triage") or ()),
-    )
+def cramp_from_stored(doc: dict[str, Any], nights: dict[str, date] | None = None) -> Cramp:
+    """Rebuild a cramp the store itself wrote (checked on the way in), quickly: the fields are set
+    directly, and the night is taken from the stored record (``nights`` memoises parsed dates)."""
+    cramp = object.__new__(Cramp)
+    fields = cramp.__dict__
+    fields["id"] = doc["id"]
+    fields["started_at"] = datetime.fromisoformat(doc["started_at"])
+    fields["muscle"] = doc["muscle"]
+    fields["leg"] = doc.get("leg")
+    fields["intensity"] = doc.get("intensity")
+    fields["duration_s"] = doc.get("duration_s")
+    fields["ended_by"] = doc.get("ended_by")
+    fields["routine"] = doc.get("routine")
+    fields["tags"] = tuple(doc.get("tags") or ())
+    fields["note"] = doc.get("note") or ""
+    fields["triage"] = tuple(doc.get("triage") or ())
+    stored_night = doc.get("night")
+    if isinstance(stored_night, str):
+        known = nights.get(stored_night) if nights is not None else None
+        if known is None:
+            try:
+                known = date.fromisoformat(stored_night)
+            except ValueError:
+                known = None
+            if known is not None and nights is not None:
+                nights[stored_night] = known
+        if known is not None:
+            fields["night"] = known  # Cramp.night is a cached property: this is its cached value
+    return cramp
+
+
+def cramps_from_stored(docs: Iterable[dict[str, Any]]) -> list[Cramp]:
+    """Rebuild many stored cramps (sharing parsed nights)."""
+    nights: dict[str, date] = {}
+    return [cramp_from_stored(doc, nights) for doc in docs]
 
 
 def night_from_stored(doc: dict[str, Any]) -> Night:
@@ -232,7 +258,7 @@ class Diary:
         self._db = TinyDB(
             self.path,
             storage=SafeJSONStorage,
-            load_hook=lambda data: migrate(data, self.path),
+            load_hook=lambda data, trusted: migrate(data, self.path, check=not trusted),
             write_hook=stamp_version,
         )
         self.storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
@@ -248,7 +274,7 @@ class Diary:
 
     def cramps(self, newest_first: bool = True) -> list[Cramp]:
         """Every cramp, newest first (or in stored order, which is cheaper, when order does not matter)."""
-        cramps = [cramp_from_stored(doc) for doc in self._raw().get(CRAMPS, {}).values()]
+        cramps = cramps_from_stored(self._raw().get(CRAMPS, {}).values())
         if newest_first:
             cramps.sort(key=lambda cramp: cramp.started_at, reverse=True)
         return cramps
@@ -272,7 +298,7 @@ class Diary:
         """Cramps, nights and settings from one read of the file."""
         raw = self._raw()
         return DiarySnapshot(
-            cramps=tuple(cramp_from_stored(doc) for doc in raw.get(CRAMPS, {}).values()),
+            cramps=tuple(cramps_from_stored(raw.get(CRAMPS, {}).values())),
             nights={n.night: n for n in map(night_from_stored, raw.get(NIGHTS, {}).values())},
             settings={doc["key"]: doc.get("value") for doc in raw.get(SETTINGS, {}).values()},
         )
@@ -366,7 +392,7 @@ class Diary:
         conflicts: list[str] = []
         with self.storage.transaction():
             raw = self._raw()
-            known_cramps: dict[str, Cramp] = {doc["id"]: cramp_from_stored(doc) for doc in raw.get(CRAMPS, {}).values()}
+            known_cramps: dict[str, Cramp] = {c.id: c for c in cramps_from_stored(raw.get(CRAMPS, {}).values())}
             known_nights = {doc["night"]: night_from_stored(doc) for doc in raw.get(NIGHTS, {}).values()}
             cramp_docs, cramps_skipped = [], 0
             for cramp in new_cramps:

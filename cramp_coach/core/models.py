@@ -35,6 +35,7 @@ COMMON_TAGS = (
 RESTLESS_TAG = "restless legs?"
 NOT_TYPICAL_TAG = "not a typical cramp"
 NOT_A_CRAMP_TAGS = (RESTLESS_TAG, NOT_TYPICAL_TAG)
+_NOT_A_CRAMP = frozenset(NOT_A_CRAMP_TAGS)
 MIN_STEP_SECONDS = 5
 MAX_STEP_SECONDS = 600
 MAX_NOTE = 2000
@@ -91,7 +92,7 @@ class Cramp:
     @property
     def is_cramp(self) -> bool:
         """False for an entry the questions said was not a typical cramp (restless legs, ...)."""
-        return not any(tag in NOT_A_CRAMP_TAGS for tag in self.tags)
+        return not self.tags or _NOT_A_CRAMP.isdisjoint(self.tags)
 
     @cached_property
     def night(self) -> date:

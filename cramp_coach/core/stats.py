@@ -36,26 +36,42 @@ def _months_between(first: date, last: date) -> list[str]:
     return months
 
 
-def cramps_per_month(cramps: Sequence[Cramp]) -> list[tuple[str, int]]:
-    """Cramps in each month (by night), every month from the first to the last, zeros included."""
-    if not cramps:
-        return []
-    counts = Counter(month_key(c.night) for c in cramps)
-    nights = [c.night for c in cramps]
-    return [(month, counts.get(month, 0)) for month in _months_between(min(nights), max(nights))]
+def cramps_by_night(cramps: Iterable[Cramp]) -> Counter[date]:
+    """How many cramps each night had."""
+    return Counter(c.night for c in cramps)
 
 
-def cramps_per_week(cramps: Sequence[Cramp]) -> list[tuple[date, int]]:
-    """Cramps in each week (Monday first, by night), every week from the first to the last."""
-    if not cramps:
+def _per_month(by_night: Counter[date]) -> list[tuple[str, int]]:
+    if not by_night:
         return []
-    counts = Counter(week_start(c.night) for c in cramps)
+    counts: Counter[str] = Counter()
+    for night, n in by_night.items():  # one key a night, not a cramp: cheap at 15,000 cramps
+        counts[month_key(night)] += n
+    return [(month, counts.get(month, 0)) for month in _months_between(min(by_night), max(by_night))]
+
+
+def _per_week(by_night: Counter[date]) -> list[tuple[date, int]]:
+    if not by_night:
+        return []
+    counts: Counter[date] = Counter()
+    for night, n in by_night.items():
+        counts[week_start(night)] += n
     first, last = min(counts), max(counts)
     weeks, current = [], first
     while current <= last:
         weeks.append((current, counts.get(current, 0)))
         current += timedelta(days=7)
     return weeks
+
+
+def cramps_per_month(cramps: Sequence[Cramp]) -> list[tuple[str, int]]:
+    """Cramps in each month (by night), every month from the first to the last, zeros included."""
+    return _per_month(cramps_by_night(cramps))
+
+
+def cramps_per_week(cramps: Sequence[Cramp]) -> list[tuple[date, int]]:
+    """Cramps in each week (Monday first, by night), every week from the first to the last."""
+    return _per_week(cramps_by_night(cramps))
 
 
 def _mean(values: Iterable[float | int | None]) -> float | None:
@@ -98,18 +114,20 @@ def real_cramps(entries: Iterable[Cramp]) -> list[Cramp]:
 
 def diary_stats(entries: Sequence[Cramp]) -> DiaryStats:
     """Compute every statistic at once (over the cramps; other entries are only listed)."""
-    cramps = real_cramps(entries)
-    not_cramps = tuple(entry for entry in entries if not entry.is_cramp)
-    per_month = cramps_per_month(cramps)
-    nights = [c.night for c in cramps]
+    cramps: list[Cramp] = []
+    others: list[Cramp] = []
+    for entry in entries:
+        (cramps if entry.is_cramp else others).append(entry)
+    by_night = cramps_by_night(cramps)
+    per_month = _per_month(by_night)
     ended = Counter(c.ended_by for c in cramps if c.ended_by)
     tags = Counter(tag for c in cramps for tag in c.tags)
     return DiaryStats(
         total=len(cramps),
-        first_night=min(nights) if nights else None,
-        last_night=max(nights) if nights else None,
+        first_night=min(by_night) if by_night else None,
+        last_night=max(by_night) if by_night else None,
         per_month=per_month,
-        per_week=cramps_per_week(cramps),
+        per_week=_per_week(by_night),
         mean_intensity=_mean(c.intensity for c in cramps),
         mean_duration_s=_mean(c.duration_s for c in cramps),
         top_muscle=_top(c.muscle for c in cramps),
@@ -118,7 +136,7 @@ def diary_stats(entries: Sequence[Cramp]) -> DiaryStats:
         ended_by=sorted(ended.items(), key=lambda item: (-item[1], item[0])),
         tags=sorted(tags.items(), key=lambda item: (-item[1], item[0])),
         busy_months=[(month, n) for month, n in per_month if n >= SEE_CLINICIAN_PER_MONTH],
-        not_cramps=not_cramps,
+        not_cramps=tuple(others),
     )
 
 

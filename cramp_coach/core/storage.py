@@ -11,7 +11,11 @@ no lock, so two processes can lose each other's writes. This storage instead:
   is too large or too deeply nested;
 - writes through a symlinked diary to its target, never replacing the link;
 - turns every failed write (a full disk, a read-only file system, ...) into ``WriteFailedError``
-  with a plain reason, after removing its temporary file.
+  with a plain reason, after removing its temporary file;
+- remembers, in ``diary.json.checked``, the identity (device, inode, size, modification time) of
+  the file it last wrote or fully checked, so that a file nobody else has touched since is not
+  checked record by record again (the load hook is told it is *trusted*). Any other change to the
+  file changes its identity, and the next read checks every record again.
 
 Files are created 0600 in a 0700 folder.
 """
@@ -107,6 +111,11 @@ def write_atomically(path: Path, text: str) -> None:
         os.fsync(folder_fd)
     finally:
         os.close(folder_fd)
+
+
+def _identity(info: os.stat_result) -> str:
+    """What changes whenever the file is replaced or edited: device, inode, size, modification time."""
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
 
 class FileLock:
@@ -220,7 +229,7 @@ class SafeJSONStorage(Storage):
     def __init__(
         self,
         path: str | Path,
-        load_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        load_hook: Callable[[dict[str, Any], bool], dict[str, Any]] | None = None,
         write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ):
         self.path = Path(path)
@@ -229,6 +238,7 @@ class SafeJSONStorage(Storage):
         except OSError as error:
             raise WriteFailedError(self.path.parent, error) from None
         self.lock = FileLock(self.path.with_name(self.path.name + ".lock"))
+        self.checked_marker = self.path.with_name(self.path.name + ".checked")
         self._load_hook = load_hook
         self._write_hook = write_hook
         self._state = threading.local()  # each thread's own transaction (the app saves from workers)
@@ -274,6 +284,10 @@ class SafeJSONStorage(Storage):
             raise WriteFailedError(target, error) from None
         self._held = data
         self.writes += 1
+        try:
+            self._trust(_identity(os.stat(target)))  # what we wrote was checked on its way in
+        except OSError:
+            pass
 
     def target(self) -> Path:
         """Where writes go: the diary file, or the file a symlinked diary points to."""
@@ -285,9 +299,10 @@ class SafeJSONStorage(Storage):
     # -- our additions ----------------------------------------------------------------------------
     def load(self) -> dict[str, Any] | None:
         """Read and check the file; ``None`` when there is no diary yet."""
-        text = self._read_text()
-        if text is None or not text.strip():
+        found = self._read_text()
+        if found is None or not found[0].strip():
             return None
+        text, identity = found
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -296,10 +311,34 @@ class SafeJSONStorage(Storage):
             raise CorruptFileError(self.path, "is not a cramp_coach diary (its JSON is nested far too deeply)") from None
         if not isinstance(data, dict):
             raise CorruptFileError(self.path, "is not a cramp_coach diary (the top level is not a JSON object)")
-        return self._load_hook(data) if self._load_hook else data
+        if self._load_hook is None:
+            return data
+        trusted = identity == self._trusted()
+        data = self._load_hook(data, trusted)
+        if not trusted:
+            self._trust(identity)
+        return data
 
-    def _read_text(self) -> str | None:
-        """The file's text; only a regular file of a sane size is read (a FIFO would hang)."""
+    def _trusted(self) -> str | None:
+        """The identity of the file as last written or fully checked here, if it is known."""
+        try:
+            with open(self.checked_marker, encoding="ascii") as handle:
+                return handle.read(200).strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _trust(self, identity: str) -> None:
+        """Remember that the file with ``identity`` was fully checked (best effort: a marker that is
+        missing, stale or garbled only means the next read checks every record)."""
+        try:
+            fd = os.open(self.checked_marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(identity + "\n")
+        except OSError:
+            pass
+
+    def _read_text(self) -> tuple[str, str] | None:
+        """The file's text and identity; only a regular file of a sane size is read (a FIFO would hang)."""
         try:
             info = os.stat(self.path)
         except FileNotFoundError:
@@ -313,6 +352,9 @@ class SafeJSONStorage(Storage):
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
             with os.fdopen(fd, "rb") as handle:
+                opened = os.fstat(handle.fileno())
+                if not stat.S_ISREG(opened.st_mode):
+                    raise CorruptFileError(self.path, "is not a regular file")
                 raw = handle.read(MAX_DIARY_BYTES + 1)
         except FileNotFoundError:
             return None
@@ -321,7 +363,7 @@ class SafeJSONStorage(Storage):
         if len(raw) > MAX_DIARY_BYTES:
             raise CorruptFileError(self.path, f"is larger than a diary can be ({MAX_DIARY_BYTES // 2**20} MiB)")
         try:
-            return raw.decode("utf-8")
+            return raw.decode("utf-8"), _identity(opened)
         except UnicodeDecodeError:
             raise CorruptFileError(self.path, "is not a text file") from None
 
