@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import errno
 import hmac
+import html
 import ipaddress
 import json
 import os
@@ -133,10 +134,6 @@ class Pairing:
             self._tokens.clear()
             self._sessions.clear()
 
-    @property
-    def session_count(self) -> int:
-        return len(self._sessions)
-
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -212,8 +209,6 @@ def _template(name: str) -> Template:
 
 
 def _html(text: str) -> str:
-    import html
-
     return html.escape(text, quote=True)
 
 

@@ -2,7 +2,8 @@
 
 The terminal is drawn on a canvas, so where to tap comes from the same app laid out at the same
 size in a test harness (the page tells the server its size in cells), results are checked in
-the diary file, and a screenshot is kept. Every request the page makes must stay on this machine.
+the diary file, and a screenshot is kept; a swipe must scroll a long page. Every request the page
+makes must stay on this machine.
 Needs Debian's `chromium` (.ci/run installs it) and pip `playwright`; skipped without them.
 """
 
@@ -143,6 +144,19 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
 
                 await _wait_for(lambda: b"Cramp now" in received, "the home screen")
                 await asyncio.sleep(0.3)  # the home screen's first frames settle
+                # A long page scrolls with a finger, as with a mouse wheel.
+                await page.focus(".xterm-helper-textarea")  # where xterm.js takes keys
+                await page.keyboard.press("!")
+                await _wait_for(lambda: b"Red flags" in received, "the red-flag page")
+                await asyncio.sleep(0.3)
+                before = await page.screenshot()
+                await _swipe_up(context, page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, box["y"] + box["height"] * 0.3)
+                await asyncio.sleep(0.5)
+                scrolled = await page.screenshot() != before
+                assert scrolled, "a swipe did not scroll the red-flag page"
+                await page.keyboard.press("Escape")
+                await _wait_for(lambda: b"Cramp now" in received, "the home screen again")
+                await asyncio.sleep(0.3)
                 await tap("cramp now", b"Step 1 of")
                 await page.screenshot(path=str(tmp_path / "phone-relief.png"))
                 await tap("it's gone", b"Save to diary")
@@ -184,6 +198,18 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
             except asyncio.TimeoutError:
                 server.kill()
     assert server.returncode == 0
+
+
+async def _swipe_up(context, page, x: float, start_y: float, end_y: float) -> None:
+    """A finger dragged up the screen (Playwright has taps but no swipes: the DevTools protocol does)."""
+    cdp = await context.new_cdp_session(page)
+    steps = 10
+    await cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": start_y}]})
+    for step in range(1, steps + 1):
+        y = start_y + (end_y - start_y) * step / steps
+        await cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    await cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    await cdp.detach()
 
 
 def _saved_cramps(home: Path) -> list:

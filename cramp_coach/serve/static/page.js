@@ -33,6 +33,34 @@
     if (!document.body.classList.contains("-closed")) keepAwake();
   }, true);
 
+  // A swipe scrolls the app's lists and long pages, as the mouse wheel does: xterm.js turns wheel
+  // events into the app's scroll, but with no scrollback it does nothing with a finger's drag.
+  var swipe = null;
+  function cellHeight(screen) {
+    var rows = document.querySelectorAll(".xterm-rows > div").length;
+    return Math.max(8, rows ? screen.clientHeight / rows : 20);
+  }
+  document.addEventListener("touchstart", function (event) {
+    var screen = event.target.closest && event.target.closest(".xterm-screen");
+    if (!screen || event.touches.length !== 1) { swipe = null; return; }
+    swipe = { screen: screen, y: event.touches[0].clientY, step: cellHeight(screen) };
+  }, { passive: true, capture: true });
+  document.addEventListener("touchmove", function (event) {
+    if (!swipe || event.touches.length !== 1) return;
+    var touch = event.touches[0];
+    var moved = swipe.y - touch.clientY;
+    while (Math.abs(moved) >= swipe.step) {
+      var down = moved > 0;
+      swipe.screen.dispatchEvent(new WheelEvent("wheel", {
+        deltaY: down ? swipe.step : -swipe.step, deltaMode: 0,
+        clientX: touch.clientX, clientY: touch.clientY, bubbles: true, cancelable: true,
+      }));
+      swipe.y += down ? -swipe.step : swipe.step;
+      moved = swipe.y - touch.clientY;
+    }
+  }, { passive: true, capture: true });
+  document.addEventListener("touchend", function () { swipe = null; }, { capture: true });
+
   var startTerminal = window.onload; // set by textual.js
   window.onload = function (event) {
     var size = fontSize();
