@@ -7,6 +7,7 @@ routine files all become plain one-line warnings, and relief still opens.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Services:
     settings: Settings = field(default_factory=Settings)
     _diary: Diary | None = None
     _checklist: ChecklistBook | None = None
+    _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def library(self) -> Library:
@@ -80,11 +82,12 @@ class Services:
 
     def diary(self) -> Diary:
         """The diary in the data folder (opened on first use; cheap: it reads nothing yet)."""
-        if self._diary is None:
-            from cramp_coach.core.diary import Diary
+        with self._opening:  # workers may ask at once: one Diary (and one lock object) per app
+            if self._diary is None:
+                from cramp_coach.core.diary import Diary
 
-            self._diary = Diary(self.home)
-        return self._diary
+                self._diary = Diary(self.home)
+            return self._diary
 
     def checklist(self) -> ChecklistBook:
         """The bedtime checklist kept in the diary."""

@@ -173,9 +173,9 @@ def changes_of(items: list[ChecklistItem], defaults: list[ChecklistItem]) -> lis
     default_titles = {item.id: item.title for item in defaults}
     records = []
     for item in items:
-        record: dict[str, Any] = {"id": item.id, "hidden": item.hidden}
+        record: dict[str, Any] = {"id": clean_text(item.id), "hidden": item.hidden}
         if item.custom or item.title != default_titles.get(item.id):
-            record["title"] = item.title
+            record["title"] = " ".join(clean_text(item.title).split())[:MAX_TITLE]
         if item.custom:
             record["custom"] = True
         records.append(record)

@@ -276,8 +276,12 @@ class SafeJSONStorage(Storage):
             return
         if self._write_hook is not None:
             data = self._write_hook(data)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         target = self.target()
+        try:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            text.encode("utf-8")  # a lone surrogate would fail half-way through the file write
+        except (TypeError, ValueError) as error:
+            raise StorageError(target, f"cannot be written: a value is not plain text ({type(error).__name__})") from None
         try:
             write_atomically(target, text)
         except OSError as error:

@@ -247,3 +247,17 @@ def test_import_skips_identical_records_and_names_conflicts(hermetic_home):
     assert result.conflicts == (f"cramp {kept.id}", "night 2026-11-19")
     assert diary.get_cramp(kept.id).note == "mine"
     assert diary.night(datetime(2026, 11, 19).date()).sleep_quality == 3
+
+
+def test_a_lone_surrogate_never_reaches_the_file(hermetic_home):
+    from cramp_coach.core.checklist import ChecklistBook, ChecklistItem
+    from cramp_coach.core.storage import StorageError
+
+    diary = Diary(hermetic_home)
+    diary.add_cramp(cramp(note="kept"))
+    book = ChecklistBook(diary)
+    book.save([*book.items(), ChecklistItem(id="own-x", title="bad \udcff title", custom=True)])
+    assert "\ufffd" in next(i.title for i in book.items() if i.id == "own-x")
+    with pytest.raises(StorageError, match="not plain text"):
+        diary.save_setting("x", "\udcff")
+    assert Diary(hermetic_home).get_cramp(diary.cramps()[0].id).note == "kept"
