@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     relief = commands.add_parser("relief", help="start the guided relief routine for a cramp now")
     relief.add_argument("--muscle", choices=RELIEF_MUSCLES, default="calf", help="which muscle is cramping (default calf)")
     relief.add_argument("--side", choices=LEGS, default=None, help="which leg: left, right or both")
-    relief.add_argument("--no-bell", action="store_true", help="no terminal bell when a step changes")
+    # SUPPRESS: an absent relief --no-bell must not undo a `cramp-coach --no-bell relief`
+    relief.add_argument("--no-bell", action="store_true", default=argparse.SUPPRESS, help="no terminal bell when a step changes")
 
     commands.add_parser("diary", help="open the diary: history, filters, edit, stats")
 
@@ -137,8 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", type=Path)
 
     checklist = commands.add_parser("checklist", help="tonight's bedtime checklist: opens it, or --list / --done from the shell")
-    checklist.add_argument("--list", action="store_true", help="print tonight's items: id, [x] or [ ], title")
-    checklist.add_argument("--done", nargs="+", metavar="ID", help="tick these items for tonight")
+    checklist.add_argument("--list", action="store_true", help="print the night's items: id, [x] or [ ], title")
+    checklist.add_argument("--done", nargs="+", metavar="ID", help="tick these items for the night")
+    checklist.add_argument(
+        "--night", default="tonight",
+        help="which night: tonight (the default; until 05:00 that is the night that began last evening), last, or YYYY-MM-DD",
+    )
+
+    insights = commands.add_parser("insights", help="print streak, adherence and what seems to help you (with-vs-without the checklist)")
+    insights.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     stats = commands.add_parser("stats", help="print the diary's statistics")
     stats.add_argument("--days", type=_days, help=f"only the last N nights (1 to {MAX_DAYS})")
@@ -323,29 +331,64 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_checklist(args: argparse.Namespace) -> int:
     from cramp_coach.core.checklist import ChecklistBook
-    from cramp_coach.core.models import local_now, night_of
+    from cramp_coach.core.models import local_now
+    from cramp_coach.core.nights import NightChoiceError, night_name, parse_night_choice
 
+    now = local_now()
+    try:
+        night = parse_night_choice(_argv_text(args.night) or "", now)
+    except NightChoiceError as error:
+        raise UsageError(f"cramp-coach checklist: --night {one_line(str(error))}") from None
     book = ChecklistBook(_open_diary())
-    tonight = night_of(local_now())
-    items = book.visible()
+    items, ticked = book.night_view(night)
+    name = night_name(night, now)
     if args.done:
         known = [item.id for item in items]
         unknown = [item_id for item_id in args.done if item_id not in known]
         if unknown:
             raise UsageError(
-                f"cramp-coach checklist: unknown item id {', '.join(map(_shown, unknown))}; tonight's ids are: {', '.join(map(one_line, known))}"
+                f"cramp-coach checklist: unknown item id {', '.join(map(_shown, unknown))}; "
+                f"the ids for {name} are: {', '.join(map(one_line, known))}"
             )
         for item_id in dict.fromkeys(args.done):
-            book.tick(tonight, item_id, True)
+            book.tick(night, item_id, True)
+        ticked |= set(args.done)
+        print(f"Ticked for {name} ({night.isoformat()}).", file=sys.stderr)
     if args.list or args.done:
-        ticked = book.ticks(tonight)
         for item in items:
             print(f"{one_line(item.id)} [{'x' if item.id in ticked else ' '}] {one_line(item.title)}")
     return EXIT_OK
 
 
+def cmd_insights(args: argparse.Namespace) -> int:
+    import json
+
+    from cramp_coach.core.checklist import load_default_items
+    from cramp_coach.core.insights import build_insights
+    from cramp_coach.core.models import local_now
+
+    report = build_insights(_open_diary().snapshot(), load_default_items(), local_now())
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lines = [f"Streak: {report.streak} night{'s' if report.streak != 1 else ''} with the checklist done"]
+    for days, figure in report.adherence.items():
+        percent = "no nights yet" if figure.percent is None else f"{figure.percent}%"
+        lines.append(f"Last {days} nights: {figure.done} of {figure.nights} done ({percent})")
+    lines.append(
+        f"Nights compared: {report.recorded_nights} recorded of {report.tracked_nights} since the checklist was first used "
+        "(a night with no tick, no entry and no night record is not recorded, not \"0 cramps\")"
+    )
+    lines += ["", "What seems to help you:"]
+    lines += [f"- {comparison.sentence()}" for comparison in report.comparisons]
+    if report.trial is not None:
+        lines += ["", report.trial.sentence()]
+    print(printable("\n".join(lines)))
+    return EXIT_OK
+
+
 def stats_text(cramps, today: date, days: int | None) -> str:
-    """The stats as plain aligned text."""
+    """The stats as plain aligned text (kept for callers of the old form; ``cmd_stats`` builds the report)."""
     from cramp_coach.core.stats import bar_chart, diary_stats, within_days
 
     names = _step_names()
@@ -386,8 +429,47 @@ def stats_text(cramps, today: date, days: int | None) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    sys.stdout.write(stats_text(_open_diary().cramps(newest_first=False), datetime.now().astimezone().date(), args.days))
+    from cramp_coach.core.habits import recorded_nights
+    from cramp_coach.core.models import local_now, night_of
+    from cramp_coach.core.report import stats_report
+
+    snapshot = _open_diary().snapshot()
+    names = _step_names()
+    report = stats_report(
+        snapshot.cramps,
+        night_of(local_now()),
+        days=args.days,
+        step_title=lambda step: one_line(names.get(step, step)),
+        advice=_advice,
+        recorded=recorded_nights(snapshot.ticks_by_night(), snapshot.nights, snapshot.cramps),
+    )
+    sys.stdout.write(printable(report.to_text()))
     return EXIT_OK
+
+
+def _advice(key: str):
+    """A piece of guidance by key, with the person's emergency number filled in (only guidance.toml is read)."""
+    from dataclasses import replace
+
+    from cramp_coach.core.content import ContentError, fill_emergency, load_guidance
+    from cramp_coach.core.paths import assets_dir
+    from cramp_coach.core.settings import load_settings
+
+    try:
+        advice = load_guidance(assets_dir() / "guidance.toml").get(key)
+    except ContentError:
+        return None
+    if advice is None:
+        return None
+    settings, _ = load_settings(_home())
+    number = settings.emergency_number
+    return replace(advice, text=fill_emergency(advice.text, number))
+
+
+def _home() -> Path:
+    from cramp_coach.core.paths import home_path
+
+    return home_path()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -454,9 +536,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, mode="diary")
     if args.command == "checklist" and not (args.list or args.done):
         return _run_app(args, mode="checklist")
-    handler = {"log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "checklist": cmd_checklist, "serve": cmd_serve}.get(args.command)
+    handler = {
+        "log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats,
+        "checklist": cmd_checklist, "insights": cmd_insights, "serve": cmd_serve,
+    }.get(args.command)
     if handler is None:
         return _run_app(args)
+    if args.command != "serve":
+        import gc
+
+        gc.disable()  # a short command over at most a few MB: collection pauses only cost time
     from cramp_coach.core.storage import CorruptFileError, StorageError
 
     try:

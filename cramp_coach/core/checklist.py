@@ -325,6 +325,17 @@ class ChecklistBook:
         by_id = {item.id: item for item in every}
         return [replace(by_id[item_id], hidden=False) for item_id in ids if item_id in by_id]
 
+    def night_view(self, night: date) -> tuple[list[ChecklistItem], set[str]]:
+        """``night``'s list (as it was then) and its ticks, from one read of the diary."""
+        snapshot = self.diary.snapshot()
+        changes = snapshot.setting(ITEMS_SETTING, [])
+        every = apply_changes(self.defaults, changes if isinstance(changes, list) else [])
+        current = [item.id for item in every if not item.hidden]
+        ids = items_on(night, parse_history(snapshot.setting(HISTORY_SETTING, [])), current)
+        by_id = {item.id: item for item in every}
+        record = snapshot.nights.get(night)
+        return [replace(by_id[i], hidden=False) for i in ids if i in by_id], set(record.ticks if record else ())
+
     def save(self, items: list[ChecklistItem]) -> None:
         """Keep the user's items (order, titles, hidden, their own), and when the list changed."""
         old = [item.id for item in self.visible()]

@@ -154,10 +154,17 @@ def test_a_diary_with_a_bad_record_is_named_and_never_written(cramp_coach, herme
     assert (hermetic_home / "diary.json").read_text() == bad
 
 
-def test_five_in_a_month_brings_the_clinician_advice(cramp_coach):
-    for day in range(1, 6):
-        cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "5", "--at", f"2026-09-{day:02d}T22:00")
-    assert "Worth talking to a clinician" in cramp_coach("stats").stdout
+def test_five_in_the_last_30_nights_bring_the_clinician_advice(cramp_coach):
+    from datetime import datetime, timedelta
+
+    now = datetime.now()
+    for days_ago in range(45, 50):  # a busy month long ago: no advice now
+        cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "5", "--at", (now - timedelta(days=days_ago)).strftime("%Y-%m-%dT22:00"))
+    assert "Worth talking to a clinician" not in cramp_coach("stats").stdout
+    for days_ago in range(2, 7):
+        cramp_coach("log", "--muscle", "calf", "--leg", "left", "--intensity", "5", "--at", (now - timedelta(days=days_ago)).strftime("%Y-%m-%dT22:00"))
+    stats = cramp_coach("stats").stdout
+    assert "Worth talking to a clinician" in stats and "5 cramps in the last 30 nights" in stats
 
 
 def test_stats_days_must_be_positive(cramp_coach):
@@ -192,3 +199,35 @@ def test_checklist_unknown_id_exits_2_listing_the_ids(cramp_coach):
     assert result.returncode == 2
     assert "'yoga'" in result.stderr and "calf-stretch, hamstring-stretch, fluids" in result.stderr
     assert "[x]" not in cramp_coach("checklist", "--list").stdout  # nothing ticked
+
+
+def test_checklist_nights_by_name(cramp_coach):
+    last = cramp_coach("checklist", "--done", "fluids", "--night", "last")
+    assert last.returncode == 0 and "Ticked for last night" in last.stderr
+    assert "fluids [x]" in cramp_coach("checklist", "--list", "--night", "last").stdout
+    assert "fluids [ ]" in cramp_coach("checklist", "--list").stdout  # tonight is another night
+    future = cramp_coach("checklist", "--list", "--night", "2999-01-01")
+    assert future.returncode == 2 and "--night" in future.stderr and "has not come yet" in future.stderr
+    bad = cramp_coach("checklist", "--list", "--night", "[/]\x1b[2J")
+    assert bad.returncode == 2 and "\x1b" not in bad.stderr
+
+
+def test_insights_json(cramp_coach, logged):
+    cramp_coach("checklist", "--done", "fluids", "--night", "2026-10-02")
+    result = cramp_coach("insights", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert isinstance(data["streak"], int) and set(data["adherence"]) == {"7", "30", "90"}
+    first = data["comparisons"][0]
+    assert first["item"] == "all" and {"nights", "cramps", "per_night"} <= set(first["with"])
+    assert first["verdict"] in ("not enough nights yet", "no clear difference yet", "fewer cramps after nights with it", "more cramps after nights with it")
+    text = cramp_coach("insights")
+    assert text.returncode == 0 and "Streak:" in text.stdout and "What seems to help you:" in text.stdout
+
+
+def test_no_bell_before_the_command_is_kept():
+    from cramp_coach.cli import build_parser
+
+    assert build_parser().parse_args(["--no-bell", "relief"]).no_bell is True
+    assert build_parser().parse_args(["relief", "--no-bell"]).no_bell is True
+    assert build_parser().parse_args(["relief"]).no_bell is False
