@@ -219,6 +219,8 @@ class CrampServer:
         self.options = options
         self.pairing = pairing or Pairing()
         self._hosts = options.allowed_hosts()
+        # Cookies are shared by every port of a host: a name per port keeps two servers apart.
+        self.cookie_name = f"{COOKIE_NAME}_{options.port}"
         self._files = static_files()
         self._sockets: set[web.WebSocketResponse] = set()
         self._app_tasks: set[asyncio.Task] = set()  # the websocket handlers, each running an app
@@ -249,7 +251,7 @@ class CrampServer:
     async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
         if request.host not in self._hosts:
             return web.Response(status=403, text="This server answers only at its own address.\n")
-        if not request.path.startswith(PAIR_PREFIX) and not self.pairing.is_session(request.cookies.get(COOKIE_NAME)):
+        if not request.path.startswith(PAIR_PREFIX) and not self.pairing.is_session(request.cookies.get(self.cookie_name)):
             return self._refusal(
                 403,
                 "Not paired",
@@ -299,7 +301,7 @@ class CrampServer:
         )
         response = web.Response(text=body, content_type="text/html")
         response.set_cookie(
-            COOKIE_NAME, session, path="/", httponly=True, samesite="Strict", secure=self.options.tls is not None
+            self.cookie_name, session, path="/", httponly=True, samesite="Strict", secure=self.options.tls is not None
         )
         return response
 

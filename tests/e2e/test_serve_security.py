@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from cramp_coach import cli
 from cramp_coach.serve import server as serve_server
-from cramp_coach.serve.server import COOKIE_NAME, PAIR_LINK_SECONDS, CrampServer, Pairing, ServeOptions, static_files
+from cramp_coach.serve.server import PAIR_LINK_SECONDS, CrampServer, Pairing, ServeOptions, static_files
 
 HOSTILE = ["[/]", "\x1b]0;title\x07", "\x9bc1", "x" * 10_000, "\u202eright-to-left\u202c", "emoji 🦵💥", "\udcff", "a|b\nc", "=1+1"]
 QUICK_APP = f"{sys.executable} -c pass"  # stands in for the app where a websocket must open
@@ -42,7 +42,7 @@ class Served:
 
     async def get(self, path: str, cookie: str | None = None, **headers: str):
         if cookie is not None:
-            headers["Cookie"] = f"{COOKIE_NAME}={cookie}"
+            headers["Cookie"] = f"{self.server.cookie_name}={cookie}"
         response = await self.client.get(path, headers=headers, allow_redirects=False)
         await response.read()
         self.responses.append(response)
@@ -53,12 +53,12 @@ class Served:
         link = self.server.pair_link()
         response = await self.get(link.removeprefix(self.origin))
         assert response.status == 200
-        return SimpleCookie(response.headers["Set-Cookie"])[COOKIE_NAME].value
+        return SimpleCookie(response.headers["Set-Cookie"])[self.server.cookie_name].value
 
     async def websocket_status(self, cookie: str | None, origin: str | None) -> int:
         headers = {}
         if cookie is not None:
-            headers["Cookie"] = f"{COOKIE_NAME}={cookie}"
+            headers["Cookie"] = f"{self.server.cookie_name}={cookie}"
         if origin is not None:
             headers["Origin"] = origin
         try:
@@ -119,7 +119,7 @@ async def test_a_pairing_link_works_once_and_gives_a_strict_cookie() -> None:
         assert link.startswith("/pair/") and len(link) > len("/pair/") + 40
         first = await served.get(link)
         assert first.status == 200
-        cookie = SimpleCookie(first.headers["Set-Cookie"])[COOKIE_NAME]
+        cookie = SimpleCookie(first.headers["Set-Cookie"])[served.server.cookie_name]
         assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
         assert not cookie["secure"]  # plain HTTP: a Secure cookie would never come back
         assert len(cookie.value) >= 40 and cookie.value not in link
@@ -198,7 +198,7 @@ async def test_sessions_end_with_the_server() -> None:
 async def test_a_secure_cookie_and_wss_under_tls() -> None:
     async with serving(tls=ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)) as served:
         response = await served.get(served.server.pair_link().split(str(served.port), 1)[1])
-        cookie = SimpleCookie(response.headers["Set-Cookie"])[COOKIE_NAME]
+        cookie = SimpleCookie(response.headers["Set-Cookie"])[served.server.cookie_name]
         assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
         assert f"connect-src 'self' wss://127.0.0.1:{served.port}" in response.headers["Content-Security-Policy"]
         assert served.server.pair_link().startswith(f"https://127.0.0.1:{served.port}/pair/")
