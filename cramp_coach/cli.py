@@ -10,12 +10,11 @@ that came from a person or a file is printed with control codes shown as visible
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 import traceback
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from cramp_coach import __version__
@@ -177,15 +176,6 @@ def _path(path: Path | str) -> str:
     return one_line(os.fsdecode(path))
 
 
-@functools.cache
-def _library():
-    """The guidance (bundled and the user's own routines), read once per command."""
-    from cramp_coach.core.content import load_library
-    from cramp_coach.core.paths import data_dir
-
-    return load_library(data_dir())
-
-
 def _step_names() -> dict[str, str]:
     from cramp_coach.core.content import step_titles
     from cramp_coach.core.paths import data_dir
@@ -262,7 +252,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export.to_json(cramps, nights)
     else:
         names = _step_names()
-        disclaimer = _library().guidance.get("disclaimer")
+        disclaimer = _advice("disclaimer")
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "")
     if output is None:
         sys.stdout.write(text)
@@ -385,47 +375,6 @@ def cmd_insights(args: argparse.Namespace) -> int:
         lines += ["", report.trial.sentence()]
     print(printable("\n".join(lines)))
     return EXIT_OK
-
-
-def stats_text(cramps, today: date, days: int | None) -> str:
-    """The stats as plain aligned text (kept for callers of the old form; ``cmd_stats`` builds the report)."""
-    from cramp_coach.core.stats import bar_chart, diary_stats, within_days
-
-    names = _step_names()
-    chosen = within_days(cramps, days, today) if days else cramps
-    stats = diary_stats(chosen)
-    period = f"last {days} nights" if days else "whole diary"
-    lines = [f"Cramps ({period}): {stats.total}"]
-    if stats.total:
-        rows = [
-            ("Nights", f"{stats.first_night} to {stats.last_night}"),
-            ("Mean intensity", f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else "not recorded"),
-            ("Mean duration", f"{stats.mean_duration_s / 60:.1f} min" if stats.mean_duration_s is not None else "not recorded"),
-            ("Most common muscle", f"{one_line(stats.top_muscle[0])} ({stats.top_muscle[1]})" if stats.top_muscle else "not recorded"),
-            ("Most common leg", f"{one_line(stats.top_leg[0])} ({stats.top_leg[1]})" if stats.top_leg else "not recorded"),
-            ("Most often ended by", f"{one_line(names.get(stats.top_ended_by[0], stats.top_ended_by[0]))} ({stats.top_ended_by[1]})" if stats.top_ended_by else "not recorded"),
-        ]
-        width = max(len(label) for label, _ in rows)
-        lines += [f"{label:<{width}}  {value}" for label, value in rows]
-        lines += ["", "Cramps per month:"]
-        lines += ["  " + line for line in bar_chart(stats.per_month[-12:])]
-        from cramp_coach.core.stats import rise_after_new_medicine
-
-        rise = rise_after_new_medicine(chosen, today + timedelta(days=1))
-        if stats.busy_months or rise is not None:
-            guidance = _library().guidance
-            advice = guidance.get("see_clinician")
-            if stats.busy_months and advice:
-                lines += ["", f"{one_line(advice.title)}: {printable(advice.text)}", f"(Source: {one_line(advice.source.title)})"]
-            medicine = guidance.get("new_medicine")
-            if rise is not None and medicine:
-                lines += [
-                    "",
-                    f"{one_line(medicine.title)}: {rise.before_per_night:.2f} cramps a night in the 4 weeks before {rise.since}, "
-                    f"{rise.after_per_night:.2f} since. {printable(medicine.text)}",
-                    f"(Source: {one_line(medicine.source.title)})",
-                ]
-    return printable("\n".join(lines)) + "\n"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
