@@ -215,9 +215,10 @@ def _html(text: str) -> str:
 class CrampServer:
     """The aiohttp application for one run of ``cramp-coach serve``."""
 
-    def __init__(self, options: ServeOptions, pairing: Pairing | None = None) -> None:
+    def __init__(self, options: ServeOptions, pairing: Pairing | None = None, tell: Callable[[str], None] | None = None) -> None:
         self.options = options
         self.pairing = pairing or Pairing()
+        self._tell = tell or (lambda text: None)  # a line for the person at the server's terminal
         self._hosts = options.allowed_hosts()
         # Cookies are shared by every port of a host: a name per port keeps two servers apart.
         self.cookie_name = f"{COOKIE_NAME}_{options.port}"
@@ -285,6 +286,7 @@ class CrampServer:
     async def handle_pair(self, request: web.Request) -> web.Response:
         session = self.pairing.redeem(request.match_info["token"])
         if session is None:
+            self._tell("A pairing link was opened that was already used, expired or never made: refused.")
             return self._refusal(
                 403,
                 "Link already used",
@@ -299,6 +301,7 @@ class CrampServer:
             refresh='<meta http-equiv="refresh" content="0; url=/">',
             more='<p><a href="/">Open cramp coach</a></p>',
         )
+        self._tell(f"A device paired at {time.strftime('%H:%M')}.")
         response = web.Response(text=body, content_type="text/html")
         response.set_cookie(
             self.cookie_name, session, path="/", httponly=True, samesite="Strict", secure=self.options.tls is not None
@@ -496,7 +499,11 @@ async def serve(options: ServeOptions, out: TextIO = sys.stdout, lan: bool = Fal
     """Run the server until Ctrl+C, SIGTERM or ``q``; every session ends with it."""
     import signal
 
-    server = CrampServer(options)
+    def tell(text: str) -> None:
+        out.write(text + "\n")
+        out.flush()
+
+    server = CrampServer(options, tell=tell)
     runner = web.AppRunner(server.make_app(), handle_signals=False, access_log=None, shutdown_timeout=STOP_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port, ssl_context=options.tls)

@@ -115,6 +115,8 @@ async def test_nothing_opens_without_a_session_and_every_answer_has_strict_heade
 
 async def test_a_pairing_link_works_once_and_gives_a_strict_cookie() -> None:
     async with serving() as served:
+        told = []
+        served.server._tell = told.append
         link = served.server.pair_link().removeprefix(served.origin)
         assert link.startswith("/pair/") and len(link) > len("/pair/") + 40
         first = await served.get(link)
@@ -127,6 +129,7 @@ async def test_a_pairing_link_works_once_and_gives_a_strict_cookie() -> None:
         again = await served.get(link)
         assert again.status == 403 and "Set-Cookie" not in again.headers
         assert "already used" in await again.text()
+        assert [line.split(" at ")[0] for line in told] == ["A device paired", "A pairing link was opened that was already used, expired or never made: refused."]
         assert (await served.get("/", cookie.value)).status == 200
 
 
