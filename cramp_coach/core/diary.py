@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -233,13 +234,41 @@ class ImportResult:
     conflicts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class DiarySnapshot:
-    """Everything in the diary, from one read of the file (for reports that need it all)."""
+    """Everything in the diary, from one read of the file (for reports that need it all).
 
-    cramps: tuple[Cramp, ...]
-    nights: dict[date, Night]
-    settings: dict[str, Any]
+    Built from the raw file, each part (cramps, nights, settings) is made only when first asked
+    for: the checklist needs no cramps, and 15,000 of them take a while to build.
+    """
+
+    def __init__(
+        self,
+        cramps: Iterable[Cramp] = (),
+        nights: dict[date, Night] | None = None,
+        settings: dict[str, Any] | None = None,
+        *,
+        raw: dict[str, Any] | None = None,
+    ) -> None:
+        self._raw = raw
+        if raw is None:
+            self.__dict__["cramps"] = tuple(cramps)
+            self.__dict__["nights"] = dict(nights or {})
+            self.__dict__["settings"] = dict(settings or {})
+
+    @cached_property
+    def cramps(self) -> tuple[Cramp, ...]:
+        """Every entry, in stored order."""
+        return tuple(cramps_from_stored((self._raw or {}).get(CRAMPS, {}).values()))
+
+    @cached_property
+    def nights(self) -> dict[date, Night]:
+        """Every night record, by night."""
+        return {n.night: n for n in map(night_from_stored, (self._raw or {}).get(NIGHTS, {}).values())}
+
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        """The values the app keeps in the diary, by key."""
+        return {doc["key"]: doc.get("value") for doc in (self._raw or {}).get(SETTINGS, {}).values()}
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary, as it was at the read."""
@@ -296,12 +325,7 @@ class Diary:
 
     def snapshot(self) -> DiarySnapshot:
         """Cramps, nights and settings from one read of the file."""
-        raw = self._raw()
-        return DiarySnapshot(
-            cramps=tuple(cramps_from_stored(raw.get(CRAMPS, {}).values())),
-            nights={n.night: n for n in map(night_from_stored, raw.get(NIGHTS, {}).values())},
-            settings={doc["key"]: doc.get("value") for doc in raw.get(SETTINGS, {}).values()},
-        )
+        return DiarySnapshot(raw=self._raw())
 
     def signature(self) -> tuple[int, int] | None:
         """Changes whenever any process writes the diary (for cheap polling)."""
