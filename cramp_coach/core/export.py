@@ -16,7 +16,6 @@ Safe by construction:
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Any
 
 from cramp_coach import __version__
 from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
+from cramp_coach.core.paths import os_error_reason
 from cramp_coach.core.stats import diary_stats
 from cramp_coach.core.text import clean_text, one_line
 
@@ -258,24 +258,15 @@ def to_markdown(
 
 
 # -- writing an export file -----------------------------------------------------------------------
-_PLAIN_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "its folder does not exist",
-    errno.ENOTDIR: "its folder does not exist",
-    errno.EISDIR: "it is a folder",
-    errno.EEXIST: "it already exists; choose another file name",
-    errno.ENAMETOOLONG: "the file name is too long",
-    errno.EIO: "the disk reported an input/output error",
-}
-
-
 def plain_reason(error: OSError) -> str:
-    """An ``OSError`` in plain words."""
-    return _PLAIN_REASONS.get(error.errno or 0) or (error.strerror or str(error) or "it cannot be written").lower()
+    """An ``OSError`` in plain words, worded for an export file."""
+    return os_error_reason(
+        error,
+        ENOENT="its folder does not exist",
+        ENOTDIR="its folder does not exist",
+        EEXIST="it already exists; choose another file name",
+        ENAMETOOLONG="the file name is too long",
+    )
 
 
 def write_new_file(path: Path, text: str) -> None:

@@ -22,18 +22,23 @@ _REASONS = {
     errno.EPERM: "permission denied",
     errno.EROFS: "the file system is read-only",
     errno.ENOSPC: "the disk is full",
-    getattr(errno, "EDQUOT", errno.ENOSPC): "the disk is full",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "the disk quota is used up",
     errno.ENOTDIR: "a file is in the way where a folder should be",
     errno.EISDIR: "it is a folder",
     errno.ENOENT: "it does not exist",
+    errno.EEXIST: "it already exists",
     errno.ELOOP: "too many symbolic links",
     errno.ENAMETOOLONG: "the name is too long",
-    errno.EIO: "an input/output error",
+    errno.EIO: "the disk reported an input/output error",
 }
 
 
-def os_error_reason(error: OSError) -> str:
-    """A short plain reason for an OSError ("permission denied", "the disk is full", ...)."""
+def os_error_reason(error: OSError, **instead: str) -> str:
+    """A short plain reason for an OSError ("permission denied", "the disk is full", ...), the one
+    table of them; ``instead`` words some errors for a place (``ENOENT="its folder does not exist"``)."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in instead:
+        return instead[name]
     if error.errno in _REASONS:
         return _REASONS[error.errno]
     if error.errno is not None:

@@ -37,7 +37,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from cramp_coach.core.paths import FILE_MODE, ensure_private_dir
+from cramp_coach.core.paths import FILE_MODE, ensure_private_dir, os_error_reason
 
 TEMP_PREFIX = ".diary-"
 TEMP_SUFFIX = ".tmp"
@@ -70,23 +70,9 @@ class WriteFailedError(StorageError):
         super().__init__(path, plain_reason(error))
 
 
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EIO: "the disk reported an input/output error",
-    errno.ENOENT: "the folder no longer exists",
-    errno.ENOTDIR: "part of the path is not a folder",
-    errno.EISDIR: "it is a folder, not a file",
-    errno.ENAMETOOLONG: "the path is too long",
-}
-
-
 def plain_reason(error: OSError) -> str:
     """An OSError in plain words ("the disk is full"), for a person at 3 a.m."""
-    return _REASONS.get(error.errno or 0, error.strerror or str(error) or "an unknown error")
+    return os_error_reason(error, ENOENT="the folder no longer exists", ENOTDIR="part of the path is not a folder")
 
 
 def write_atomically(path: Path, text: str) -> None:
