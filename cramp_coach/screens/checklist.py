@@ -1,11 +1,18 @@
-"""Bedtime: tonight's prevention checklist. Ticks are saved at once; stretch items run a timer."""
+"""Bedtime: tonight's prevention checklist. Ticks are saved at once; stretch items run a timer.
+
+Nights are named plainly ("tonight", "last night", "Mon 23 Nov"; see ``core.nights``), a past night
+shows the list it had then, and in the morning one key keeps last night as a night with no cramps.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -13,10 +20,77 @@ from textual.widgets.option_list import Option
 
 from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
-from cramp_coach.core.habits import done_nights, streak
-from cramp_coach.core.models import night_of
+from cramp_coach.core.nights import last_night, night_name
+from cramp_coach.screens.diary import is_morning, plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import line, literal
+
+
+@dataclass(frozen=True)
+class NightView:
+    """One night of the checklist as the diary holds it (read in one go)."""
+
+    items: list[ChecklistItem]  # that night's list
+    ticked: set[str]
+    streak: int
+    last_night_recorded: bool  # a tick, an entry or a night record for last night
+
+
+def read_night(services, night: date) -> NightView:
+    """That night's list and ticks, the streak and whether last night is recorded, from one read of
+    the diary (runs in a worker thread)."""
+    from cramp_coach.core import habits
+    from cramp_coach.core.checklist import HISTORY_SETTING, ITEMS_SETTING, apply_changes, parse_history
+
+    book = services.checklist()
+    snapshot = book.diary.snapshot()
+    every = apply_changes(book.defaults, snapshot.setting(ITEMS_SETTING, []))
+    current = [item.id for item in every if not item.hidden]
+    history = parse_history(snapshot.setting(HISTORY_SETTING, []))
+    by_id = {item.id: item for item in every}
+
+    def list_of(on: date) -> tuple[str, ...]:
+        return habits.items_on(on, history, current)
+
+    ticks = snapshot.ticks_by_night()
+    tonight = services.tonight()
+    record = snapshot.nights.get(night)
+    last = tonight - timedelta(days=1)
+    return NightView(
+        items=[by_id[item_id] for item_id in list_of(night) if item_id in by_id],
+        ticked=set(record.ticks) if record else set(),
+        streak=habits.streak(habits.done_nights(ticks, list_of), tonight),
+        last_night_recorded=last in snapshot.nights or any(cramp.night == last for cramp in snapshot.cramps),
+    )
+
+
+def record_no_cramps(screen, after: Callable[[], None]) -> None:
+    """Keep last night in the diary as a night with no cramps (its record is saved as it is, ticks
+    and all), unless the diary holds cramps for it; ``after`` runs once it is saved."""
+    services = screen.app.services
+    night = last_night(services.wall_clock())
+
+    def save() -> int:
+        diary = services.diary()
+        found = sum(1 for cramp in diary.cramps(newest_first=False) if cramp.night == night and cramp.is_cramp)
+        if not found:
+            diary.save_night(diary.night(night))
+        return found
+
+    def saved(found: int) -> None:
+        if found:
+            screen.notify(f"Last night already has {plural(found, 'cramp')} in the diary: nothing changed.", timeout=5)
+        else:
+            screen.notify(f"Saved: no cramps last night ({night.strftime('%a %d %b')}).", timeout=5)
+        after()
+
+    screen.app.diary_job(DiaryJob(run=save, done=saved, what=f"last night ({night.isoformat()}) with no cramps"))
+
+
+def night_label(night: date, now: datetime) -> str:
+    """``tonight (Wed 25 Nov)``, ``last night (Tue 24 Nov)``, or ``Mon 23 Nov``."""
+    name, day = night_name(night, now), night.strftime("%a %d %b")
+    return day if name == day else f"{name} ({day})"
 
 
 def item_prompt(item: ChecklistItem, ticked: bool) -> Content:
@@ -30,14 +104,16 @@ class ChecklistScreen(Screen[None]):
     """Tonight's list (or a past night's, to correct it)."""
 
     CSS_PATH = "checklist.tcss"
+    # The footer shows the first ones that fit; every one is in the command palette.
     BINDINGS = [
+        Binding("escape", "app.switch_mode('home')", "home"),
         Binding("space", "toggle", "tick"),
-        Binding("t", "timer", "stretch timer"),
+        Binding("i", "insights", "insights"),
+        Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
+        Binding("e", "edit", "edit list"),
         Binding("left_square_bracket", "night(-1)", "night before"),
         Binding("right_square_bracket", "night(1)", "night after"),
-        Binding("e", "edit", "edit list"),
-        Binding("i", "insights", "insights"),
-        Binding("escape", "app.switch_mode('home')", "home"),
+        Binding("t", "timer", "stretch timer"),
     ]
 
     def __init__(self) -> None:
@@ -46,48 +122,50 @@ class ChecklistScreen(Screen[None]):
         self.night: date | None = None
         self.items: list[ChecklistItem] = []
         self.ticked: set[str] = set()
+        self.last_night_recorded = True
         self._streak_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-head")
         yield OptionList(id="checklist-items")
-        yield Static("", id="item-detail")
-        yield Footer()
+        with VerticalScroll(id="item-detail-box", can_focus=False):
+            yield Static("", id="item-detail")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.tonight = night_of(self.app.services.wall_clock())
+        self.tonight = self.app.services.tonight()
         self.night = self.tonight
         self.load()
+        self.set_interval(60, self.refresh_bindings)  # the morning key comes and goes with the clock
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The "no cramps last night" key is offered in the morning only."""
+        if action == "no_cramps":
+            return is_morning(self.app.services.wall_clock())
+        return True
 
     # -- loading -----------------------------------------------------------------------------------
     def load(self) -> None:
         """Read the items, this night's ticks and the streak (off the event loop)."""
-        night = self.night
+        night, services = self.night, self.app.services
         assert night is not None
-
-        def read():
-            book = self.app.services.checklist()
-            items = book.visible()
-            ticked = book.ticks(night)
-            done = done_nights(book.diary.ticks_by_night(), [i.id for i in items])
-            return items, ticked, done
-
-        self.app.diary_job(DiaryJob(run=read, done=lambda loaded: self._show(*loaded), write=False, what="the checklist", failed=self._failed))
+        self.app.diary_job(
+            DiaryJob(run=lambda: read_night(services, night), done=self._show, write=False, what="the checklist", failed=self._failed)
+        )
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#checklist-head", Static).update(
             Content.assemble(("Bedtime checklist", "bold"), " · the diary cannot be read: ", literal(plain_reason(error)))
         )
 
-    def _show(self, items: list[ChecklistItem], ticked: set[str], done: set[date]) -> None:
-        self.items, self.ticked = items, ticked
-        assert self.tonight is not None
-        count = streak(done, self.tonight)
-        self._streak_text = f"streak {count} night{'s' if count != 1 else ''}"
+    def _show(self, view: NightView) -> None:
+        items = view.items
+        self.items, self.ticked, self.last_night_recorded = items, view.ticked, view.last_night_recorded
+        self._streak_text = f"streak {plural(view.streak, 'night')}"
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        options.add_options([Option(item_prompt(item, item.id in ticked), id=item.id) for item in items])
+        options.add_options([Option(item_prompt(item, item.id in self.ticked), id=item.id) for item in items])
         if items:
             options.highlighted = min(highlighted or 0, len(items) - 1)
         self._show_head()
@@ -95,14 +173,15 @@ class ChecklistScreen(Screen[None]):
 
     def _show_head(self) -> None:
         assert self.night is not None and self.tonight is not None
-        which = "tonight" if self.night == self.tonight else "a past night"
+        now = self.app.services.wall_clock()
         done = sum(1 for item in self.items if item.id in self.ticked)
-        self.query_one("#checklist-head", Static).update(
-            Content.assemble(
-                ("Bedtime checklist", "bold"),
-                f", {which} ({self.night.strftime('%a %d %b')}) · {done} of {len(self.items)} done · {self._streak_text}",
-            )
+        head = Content.assemble(
+            ("Bedtime checklist", "bold"),
+            f", {night_label(self.night, now)} · {done} of {len(self.items)} done · {self._streak_text}",
         )
+        if is_morning(now) and not self.last_night_recorded:
+            head = Content.assemble(head, "\n", ("Morning:", "bold"), " no cramps last night? Press 0 to keep that.")
+        self.query_one("#checklist-head", Static).update(head)
 
     def _show_detail(self) -> None:
         item = self._highlighted()
@@ -167,6 +246,10 @@ class ChecklistScreen(Screen[None]):
             self.notify("This item has no timer; space ticks it.", timeout=3)
             return
         self.app.push_screen(StretchScreen(item), lambda finished: finished and self._set(item, True))
+
+    def action_no_cramps(self) -> None:
+        """In the morning: keep last night in the diary as a night with no cramps."""
+        record_no_cramps(self, self.load)
 
     def action_night(self, delta: int) -> None:
         """Open the night before or after (not beyond tonight) to correct it."""

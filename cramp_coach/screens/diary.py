@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,8 +21,24 @@ from cramp_coach.core.text import one_line
 
 PAGE_ROWS = 300
 POLL_SECONDS = 2.0
-COLUMNS = ("Date", "Time", "Leg", "Muscle", "Pain", "Duration", "Ended by")
+# Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
+COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 28))
 CELL_LIMIT = 60  # characters of a title shown in a table cell
+NOT_A_CRAMP = "not a cramp"
+NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
+
+
+def is_morning(moment: datetime) -> bool:
+    """From 05:00 (the night is over) until noon: the time to say how last night went."""
+    from cramp_coach.core.models import NIGHT_TURNS_AT_HOUR
+    from cramp_coach.core.nights import MORNING_HOUR
+
+    return MORNING_HOUR <= moment.hour < NIGHT_TURNS_AT_HOUR
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 cramp``, ``2 cramps``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def cell(value: object) -> Text:
@@ -36,17 +52,20 @@ class DiaryScreen(Screen[None]):
 
     CSS_PATH = "diary.tcss"
     AUTO_FOCUS = ""  # the table takes focus right after the first frame
+    # The footer shows the first ones that fit (home first); every one is in the command palette.
     BINDINGS = [
+        Binding("escape", "back", "home"),
+        Binding("ctrl+q", "app.quit", "quit"),
+        Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
         Binding("a", "add", "add"),
-        Binding("e", "edit", "edit"),
-        Binding("d,delete", "delete", "delete"),
-        Binding("u", "undo", "undo delete", show=False),
-        Binding("n", "night", "night"),
-        Binding("s", "stats", "stats"),
         Binding("slash", "filter", "filter"),
+        Binding("s", "stats", "stats"),
+        Binding("n", "night", "night"),
+        Binding("e", "edit", "edit", show=False),
+        Binding("d,delete", "delete", "delete", show=False),
+        Binding("u", "undo", "undo delete", show=False),
         Binding("x", "clear_filters", "clear filters", show=False),
         Binding("m", "more", "more rows", show=False),
-        Binding("escape", "back", "home"),
     ]
 
     def __init__(self) -> None:
@@ -60,15 +79,25 @@ class DiaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         yield table
         yield Static("Loading your diary…", id="diary-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # Paint the screen first, then take focus and read the diary (in a thread).
         self.call_after_refresh(self._after_first_frame)
         self.set_interval(POLL_SECONDS, self._check_for_changes)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The "no cramps last night" key is offered in the morning only."""
+        if action == "no_cramps":
+            return is_morning(self.app.services.wall_clock())
+        return True
 
     def _after_first_frame(self) -> None:
         self.query_one("#history", DataTable).focus()
@@ -85,8 +114,8 @@ class DiaryScreen(Screen[None]):
             from textual.widgets import Select
 
             bar = Horizontal(
-                Input(placeholder="from YYYY-MM-DD", id="filter-from"),
-                Input(placeholder="to YYYY-MM-DD", id="filter-to"),
+                Input(placeholder="from YYYY-MM-DD", id="filter-from", max_length=40),
+                Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=40),
                 Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
                 Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle"),
                 Input(placeholder="text in notes/tags", id="filter-text", max_length=MAX_NOTE),
@@ -128,6 +157,7 @@ class DiaryScreen(Screen[None]):
 
     def _check_for_changes(self) -> None:
         """Pick up entries written by another window or by `cramp-coach log`."""
+        self.refresh_bindings()  # the morning key comes and goes with the clock
         if self._loaded and self._current_signature() != self._signature:
             self.load()
 
@@ -163,7 +193,7 @@ class DiaryScreen(Screen[None]):
         values, problems = self._filter_values()
         self._shown = filter_cramps(self._cramps, **values)
         self._fill_table()
-        status = f"{len(self._shown)} of {len(self._cramps)} cramps"
+        status = self._count_text()
         if len(self._shown) > self._limit:
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:
@@ -173,6 +203,15 @@ class DiaryScreen(Screen[None]):
             # The problems quote what was typed: shown as written, never read as markup.
             shown = Content.assemble(("Filter ignored: ", "bold"), literal("; ".join(problems) + " · " + status))
         self.query_one("#diary-status", Static).update(shown)
+
+    def _count_text(self) -> str:
+        """``3 of 8 entries`` (or ``8 cramps``), with the not-a-cramp entries named apart."""
+        entries = len(self._cramps)
+        apart = sum(1 for cramp in self._cramps if not cramp.is_cramp)
+        shown = f"{len(self._shown)} of " if len(self._shown) != entries else ""
+        if not apart:
+            return shown + plural(entries, "cramp")
+        return shown + f"{plural(entries, 'entry', 'entries')}: {plural(entries - apart, 'cramp')}, {apart} {NOT_A_CRAMP}"
 
     def _fill_table(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -184,7 +223,7 @@ class DiaryScreen(Screen[None]):
                 cell(cramp.started_at.strftime("%Y-%m-%d")),
                 cell(cramp.started_at.strftime("%H:%M")),
                 cell(cramp.leg or "—"),
-                cell(cramp.muscle),
+                cell(cramp.muscle) if cramp.is_cramp else Text(NOT_A_CRAMP, style="italic"),
                 cell("—" if cramp.intensity is None else str(cramp.intensity)),
                 cell(duration_text(cramp.duration_s) or "—"),
                 cell(title(cramp.ended_by) or "—"),
@@ -286,7 +325,13 @@ class DiaryScreen(Screen[None]):
         """Show the diary's statistics."""
         from cramp_coach.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self._cramps))
+        self.app.push_screen(StatsScreen(self._cramps if self._loaded else None))
+
+    def action_no_cramps(self) -> None:
+        """In the morning: keep last night in the diary as a night with no cramps."""
+        from cramp_coach.screens.checklist import record_no_cramps
+
+        record_no_cramps(self, self.load)
 
     def action_filter(self) -> None:
         """Open the filters: date range, leg, muscle, text."""

@@ -1,8 +1,13 @@
-"""The diary's statistics: cramps per week and month, averages, what ended them, when to see someone."""
+"""The diary's statistics, laid out from the one stats report (``core.report``): headline figures,
+cramps per month and week, what ended them, and the advice the figures call for.
+
+Nothing is computed here: the report is built off the UI thread and this screen only lays it out.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,78 +16,103 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cramp_coach.core.models import Cramp, night_of
-from cramp_coach.core.stats import bar_chart, diary_stats, rise_after_new_medicine
-from cramp_coach.core.text import one_line
-from cramp_coach.widgets.safe import literal, plain
+from cramp_coach.core.models import Cramp
+from cramp_coach.core.report import StatsReport
+from cramp_coach.core.stats import NEW_MEDICINE_TAG, bar_chart
+from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.safe import joined, line, literal
 
-CHART_ROWS = 12
+CHART_WIDTH = 24
+ENDED_BY_ROWS = 6
 
 
-def summary_lines(cramps: list[Cramp], step_title) -> list[str]:
-    """The headline figures, one a line (plain text: step titles may come from the user's files)."""
-    stats = diary_stats(cramps)
-    if not stats.total:
-        return ["No cramps in the diary yet."]
+def build_report(services, entries: Sequence[Cramp] | None) -> StatsReport:
+    """The stats report over ``entries`` (or the whole diary when not given), with the nights the
+    diary covers read only when the new-medicine advice needs them (runs in a worker thread)."""
+    from cramp_coach.core.report import stats_report
 
-    def top(pair, name=lambda s: s):
-        return f"{one_line(plain(name(pair[0])))} ({pair[1]})" if pair else "not recorded"
+    diary = services.diary()
+    if entries is None:
+        entries = diary.cramps(newest_first=False)
+    recorded: set[date] | None = None
+    if any(NEW_MEDICINE_TAG in entry.tags for entry in entries):
+        recorded = set(diary.nights()) | {entry.night for entry in entries}
+    return stats_report(
+        entries, services.tonight(), step_title=services.step_title, advice=services.advice, recorded=recorded
+    )
 
-    return [
-        f"{stats.total} cramps, nights {stats.first_night} to {stats.last_night}",
-        "Mean intensity: " + (f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else "not recorded"),
-        "Mean duration: " + (f"{stats.mean_duration_s / 60:.1f} min" if stats.mean_duration_s is not None else "not recorded"),
-        f"Most common muscle: {top(stats.top_muscle)}",
-        f"Most common leg: {top(stats.top_leg)}",
-        f"Most often ended by: {top(stats.top_ended_by, step_title)}",
-    ]
+
+def headline(report: StatsReport) -> Content:
+    """The title line, then one ``label: value`` a line (values may hold the person's own words)."""
+    rows = [Content.styled(report.title, "bold")]
+    if not report.total:
+        rows.append(Content("No cramps in the diary yet."))
+    rows += [Content.assemble(f"{label}: ", line(value)) for label, value in report.headline]
+    return joined(rows)
+
+
+def chart(title: str, rows: list[tuple[str, int]]) -> Content:
+    """A heading and plain-text bars (labels are dates, ours)."""
+    bars = bar_chart(rows, width=CHART_WIDTH)
+    return Content.assemble((title, "bold"), "\n", "\n".join(bars) or "none yet")
 
 
 class StatsScreen(Screen[None]):
-    """Charts and figures over the whole diary."""
+    """Charts and figures over the whole diary (or the entries the diary screen has read)."""
 
     CSS_PATH = "stats.tcss"
     BINDINGS = [Binding("escape,s", "app.pop_screen", "back to the diary")]
 
-    def __init__(self, cramps: list[Cramp]) -> None:
+    def __init__(self, entries: Sequence[Cramp] | None = None) -> None:
         super().__init__()
-        self.cramps = cramps
+        self.entries = entries
+        self.report: StatsReport | None = None
 
     def compose(self) -> ComposeResult:
-        services = self.app.services
-        stats = diary_stats(self.cramps)
         with VerticalScroll(id="stats-body"):
-            lines = summary_lines(self.cramps, services.step_title)
-            first, _, rest = lines[0].partition(" ")
-            headline = Content.assemble((first, "bold"), " ", literal(rest)) if stats.total else literal(lines[0])
-            yield Static(Content("\n").join([headline, *(literal(line) for line in lines[1:])]), id="stats-summary")
-            if stats.busy_months:
-                advice = services.advice("see_clinician")
-                if advice is not None:
-                    months = ", ".join(f"{m} ({n})" for m, n in stats.busy_months[-3:])
-                    yield Static(
-                        Content.assemble(
-                            literal(advice.title, "bold"), f" · {months}\n", literal(advice.text), "\n",
-                            literal(f"Source: {advice.source.title}", "dim"),
-                        ),
-                        id="stats-advice",
-                    )
-            rise = rise_after_new_medicine(self.cramps, night_of(services.wall_clock()) + timedelta(days=1))
-            medicine = services.advice("new_medicine")
-            if rise is not None and medicine is not None:
-                yield Static(
-                    Content.assemble(
-                        literal(medicine.title, "bold"),
-                        f" · {rise.before_per_night:.2f} cramps a night in the 4 weeks before {rise.since}, "
-                        f"{rise.after_per_night:.2f} since\n",
-                        literal(medicine.text), "\n", literal(f"Source: {medicine.source.title}", "dim"),
-                    ),
-                    id="stats-medicine",
-                )
-            months = bar_chart(stats.per_month[-CHART_ROWS:], width=30)
-            weeks = bar_chart([(f"w/c {w.isoformat()}", n) for w, n in stats.per_week[-CHART_ROWS:]], width=30)
-            yield Static("[b]Cramps per month[/b] (the last 12)\n" + ("\n".join(months) or "none yet"), id="chart-months")
-            yield Static("[b]Cramps per week[/b] (the last 12, by the Monday they start)\n" + ("\n".join(weeks) or "none yet"), id="chart-weeks")
-            ended = "\n".join(f"{one_line(plain(services.step_title(step)))}: {n}" for step, n in stats.ended_by[:6]) or "not recorded yet"
-            yield Static(Content.assemble(("What ended your cramps", "bold"), "\n", literal(ended)), id="stats-ended")
+            yield Static("Reading…", id="stats-summary")
+            yield Static("", id="stats-notices")
+            yield Static("", id="chart-months")
+            yield Static("", id="chart-weeks")
+            yield Static("", id="stats-ended")
         yield Footer()
+
+    def on_mount(self) -> None:
+        services, entries = self.app.services, self.entries
+        self.app.diary_job(
+            DiaryJob(run=lambda: build_report(services, entries), done=self._show, write=False, what="the diary", failed=self._failed)
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#stats-summary", Static).update(
+            Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error)))
+        )
+
+    def _show(self, report: StatsReport) -> None:
+        self.report = report
+        self.query_one("#stats-summary", Static).update(headline(report))
+        notices = self.query_one("#stats-notices", Static)
+        notices.set_class(bool(report.notices), "-shown")
+        notices.update(
+            joined(
+                [
+                    Content.assemble(
+                        literal(notice.title, "bold"), " · ", literal(notice.detail), "\n",
+                        literal(notice.text), "\n", literal(f"Source: {notice.source}", "dim"),
+                    )
+                    for notice in report.notices
+                ],
+                "\n\n",
+            )
+        )
+        has_figures = bool(report.total)
+        for selector in ("#chart-months", "#chart-weeks", "#stats-ended"):
+            self.query_one(selector).display = has_figures
+        if not has_figures:
+            return
+        self.query_one("#chart-months", Static).update(chart("Cramps per month (the last 12)", report.months))
+        self.query_one("#chart-weeks", Static).update(chart("Cramps per week (the last 12, by the Monday they start)", report.weeks))
+        ended = [Content.assemble(line(title, limit=40), f": {count}") for title, count in report.ended_by[:ENDED_BY_ROWS]]
+        self.query_one("#stats-ended", Static).update(
+            Content.assemble(("What ended your cramps", "bold"), "\n", joined(ended) if ended else "not recorded yet")
+        )

@@ -7,6 +7,8 @@ running, each screen shows the text exactly as the diary (or the loaded file) ho
 
 from __future__ import annotations
 
+from datetime import date
+
 import json
 
 from textual.widgets import DataTable, Input, OptionList
@@ -232,7 +234,7 @@ async def test_warnings_are_listed_as_written_on_home(hermetic_home, clock):
 
 
 async def test_checklist_editor_and_insights_show_stored_titles_as_written(hermetic_home, clock):
-    book = ChecklistBook(Diary(hermetic_home))
+    book = ChecklistBook(Diary(hermetic_home), tonight=lambda: date(2026, 11, 24))  # the app's tonight
     titles = ["Stretch [/] done", *(text for text in CORPUS if text != "\udcff")]  # a stored file cannot hold it raw
     book.save(book.items() + [ChecklistItem(id=f"own-{n}", title=t, custom=True) for n, t in enumerate(titles)])
     held = [item.title for item in book.items() if item.custom]
