@@ -1,8 +1,14 @@
-"""What helps you: streak, adherence, a calendar of nights, with-vs-without comparisons, the trial."""
+"""What helps you: streak, adherence, a calendar of nights, with-vs-without comparisons, the trial.
+
+Every figure comes from ``core.insights.build_insights`` over one read of the diary, computed off the
+UI thread; this screen only lays the report out. Each comparison shows its counts, the difference
+with its 95% interval, and the verdict in plain words ("no clear difference yet" while the interval
+holds 0).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,24 +17,101 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cramp_coach.core import habits
-from cramp_coach.core.models import night_of
+from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
+from cramp_coach.core.insights import InsightsReport
+from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
-from cramp_coach.widgets.safe import literal
+from cramp_coach.widgets.safe import joined, line, literal
 
-NOT_READ = object()  # the trial's start before the diary has been read
-
-CELLS = {"both": "[$warning]◆[/]", "done": "[$success]■[/]", "cramp": "[$error]▲[/]", "none": "[dim]·[/]"}
+CELLS = {
+    "both": ("◆", "$warning"),
+    "done": ("■", "$success"),
+    "cramp": ("▲", "$error"),
+    "none": ("·", "$text"),
+    "unrecorded": ("-", "$text-disabled"),
+}
+LEGEND = (("done", "checklist done"), ("cramp", "cramp"), ("both", "both"), ("none", "neither"), ("unrecorded", "not recorded"))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NOT_PROOF = "What your diary shows, not proof of cause: cramps come and go for many reasons."
 
 
-def heatmap_text(grid) -> str:
-    """The calendar as text, one weekday a row."""
-    lines = []
-    for weekday, row in zip(WEEKDAYS, grid):
-        lines.append(f"{weekday} " + " ".join(" " if cell is None else CELLS[cell[1]] for cell in row))
-    legend = f"{CELLS['done']} checklist done  {CELLS['cramp']} cramp  {CELLS['both']} both  {CELLS['none']} neither"
-    return "\n".join(lines) + "\n" + legend
+def build_report(services) -> InsightsReport:
+    """The insights report from one read of the diary (runs in a worker thread)."""
+    from cramp_coach.core.insights import build_insights
+
+    book = services.checklist()
+    return build_insights(book.diary.snapshot(), book.defaults, services.wall_clock())
+
+
+def _cell(kind: str) -> Content:
+    mark, colour = CELLS[kind]
+    return Content.from_markup(f"[{colour}]{mark}[/]")
+
+
+def heatmap(report: InsightsReport) -> Content:
+    """The calendar, one weekday a row, and its legend."""
+    rows = []
+    for weekday, row in zip(WEEKDAYS, report.heatmap):
+        cells = Content(" ").join(Content(" ") if cell is None else _cell(cell[1]) for cell in row)
+        rows.append(Content.assemble(f"{weekday} ", cells))
+    legend = Content("  ").join(Content.assemble(_cell(kind), f" {name}") for kind, name in LEGEND)
+    return Content.assemble(("The last 13 weeks", "bold"), "\n", joined(rows), "\n", legend)
+
+
+def habits_text(report: InsightsReport) -> Content:
+    """Streak, adherence and how many nights the comparisons rest on."""
+    rows = [Content.assemble(("Streak:", "bold"), f" {plural(report.streak, 'night')} with the checklist done")]
+    for days, figure in report.adherence.items():
+        percent = "no nights yet" if figure.percent is None else f"{figure.percent}%"
+        rows.append(Content(f"Last {days} nights: {figure.done} of {figure.nights} done ({percent})"))
+    if report.first_night is None:
+        rows.append(Content("Tick tonight's checklist to start tracking."))
+    else:
+        rows.append(Content(f"Nights recorded: {report.recorded_nights} of {report.tracked_nights} since {report.first_night:%d %b %Y}"))
+        rows.append(Content.styled("A night with no tick, no entry and no night record is not recorded, not \"0 cramps\".", "dim"))
+    return joined(rows)
+
+
+def _group(name: str, group: GroupFigures) -> str:
+    return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')} ({group.per_night:.2f} a night)"
+
+
+def comparison_text(comparison: Comparison) -> Content:
+    """One comparison: its label (the item's own title, shown as written), the counts, the
+    difference with its 95% interval, and the verdict."""
+    rows = [line(comparison.label, "bold")]
+    rows.append(Content("  " + _group("after nights with it", comparison.with_)))
+    rows.append(Content("  " + _group("without", comparison.without)))
+    interval, difference = comparison.interval, comparison.difference
+    if interval is None or difference is None:
+        needed = plural(comparison.nights_needed, "more night")
+        rows.append(Content.assemble("  ", (NOT_ENOUGH_NIGHTS, "italic"), f" ({needed} needed in the smaller group)"))
+    else:
+        low, high = interval
+        verdict_style = "italic" if comparison.verdict == NO_CLEAR_DIFFERENCE else "bold"
+        rows.append(Content(f"  difference {difference:+.2f} a night, 95% interval {low:+.2f} to {high:+.2f}"))
+        rows.append(Content.assemble("  ", (comparison.verdict, verdict_style)))
+    return joined(rows)
+
+
+def insights_text(report: InsightsReport) -> Content:
+    """Every comparison, then the reminder that it is not proof."""
+    parts = [Content.styled("What seems to help you", "bold")]
+    parts += [comparison_text(comparison) for comparison in report.comparisons]
+    parts.append(Content.styled(NOT_PROOF, "dim"))
+    return joined(parts)
+
+
+def trial_text(report: InsightsReport) -> Content:
+    """The 6-week stretching trial: how to start one, or where it stands (with its baseline)."""
+    if report.trial is None:
+        return Content.assemble(
+            ("6-week stretching trial", "bold"),
+            ": press t to start it tonight. Stretch calves and hamstrings every night for 6 weeks (the "
+            "checklist's stretch timers); at the end your diary compares those weeks with the recorded "
+            "nights of the 6 weeks before, in cramps a night and intensity.",
+        )
+    return Content.assemble(("6-week stretching trial", "bold"), "\n", literal(report.trial.sentence()))
 
 
 class InsightsScreen(Screen[None]):
@@ -36,9 +119,13 @@ class InsightsScreen(Screen[None]):
 
     CSS_PATH = "insights.tcss"
     BINDINGS = [
-        Binding("t", "trial", "stretching trial"),
         Binding("escape", "app.pop_screen", "back"),
+        Binding("t", "trial", "stretching trial"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: InsightsReport | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="insights-body"):
@@ -46,82 +133,45 @@ class InsightsScreen(Screen[None]):
             yield Static("", id="heatmap")
             yield Static("", id="insights")
             yield Static("", id="trial")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._trial_start = NOT_READ
         self.load()
 
     def load(self) -> None:
-        """Read the diary and compute everything, off the event loop."""
-        self.app.diary_job(DiaryJob(run=self._compute, done=lambda shown: self._show(*shown), write=False, what="the diary", failed=self._failed))
+        """Read the diary once and build the report, off the event loop."""
+        services = self.app.services
+        self.app.diary_job(DiaryJob(run=lambda: build_report(services), done=self._show, write=False, what="the diary", failed=self._failed))
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#habits", Static).update(Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error))))
 
-    def _compute(self):
-        """Everything the screen shows (runs in a worker thread)."""
-        services = self.app.services
-        tonight = night_of(services.wall_clock())
-        book = services.checklist()
-        items = book.visible()
-        ticks = book.diary.ticks_by_night()
-        cramps = book.diary.cramps(newest_first=False)
-        trial_start = book.trial_start()
-        done = habits.done_nights(ticks, [i.id for i in items])
-        first = min(ticks) if ticks else None
-        nights = habits.tracked_nights(first, tonight)
-        lines = [f"[b]Streak[/b]: {habits.streak(done, tonight)} nights with the checklist done"]
-        for days in (7, 30, 90):
-            figure = habits.adherence(done, tonight, days, first)
-            percent = "—" if figure.percent is None else f"{figure.percent}%"
-            lines.append(f"Last {days} nights: {figure.done} of {figure.nights} done ({percent})")
-        if first is None:
-            lines.append("Tick tonight's checklist to start tracking.")
-        grid = habits.heatmap(done, Counter(c.night for c in cramps), tonight)
-        comparisons = [habits.compare("The whole checklist", nights, done, cramps)]
-        for item in items:
-            item_nights = {n for n, t in ticks.items() if item.id in t}
-            comparisons.append(habits.compare(item.title, nights, item_nights, cramps))
-        # Item titles are the person's own words: the sentences go in literally, after our bold heading.
-        insight = Content.assemble(("What seems to help you", "bold"), "\n", literal("\n".join(f"• {c.sentence()}" for c in comparisons)))
-        stretched = {n for n, t in ticks.items() if {"calf-stretch", "hamstring-stretch"} & set(t)}
-        if trial_start is None:
-            trial = Content.assemble(
-                ("6-week stretching trial", "bold"),
-                ": press t to start. Stretch calves and hamstrings every night for "
-                "6 weeks (the checklist's stretch timers); at the end your diary compares the 6 weeks with the "
-                "6 weeks before, in cramps a night and intensity.",
-            )
-        else:
-            trial = Content.assemble(("6-week stretching trial", "bold"), "\n", literal(habits.trial_report(trial_start, tonight, cramps, stretched).sentence()))
-        # Our own markup (with theme colours) is parsed on the UI thread, in _show.
-        return trial_start, "\n".join(lines), heatmap_text(grid), insight, trial
-
-    def _show(self, trial_start, habits_text: str, heat: str, insight: Content, trial: Content) -> None:
-        self._trial_start = trial_start
-        self.query_one("#habits", Static).update(habits_text)
-        self.query_one("#heatmap", Static).update("[b]The last 13 weeks[/b]\n" + heat)
-        self.query_one("#insights", Static).update(insight)
-        self.query_one("#trial", Static).update(trial)
+    def _show(self, report: InsightsReport) -> None:
+        self.report = report
+        self.query_one("#habits", Static).update(habits_text(report))
+        self.query_one("#heatmap", Static).update(heatmap(report))
+        self.query_one("#insights", Static).update(insights_text(report))
+        self.query_one("#trial", Static).update(trial_text(report))
 
     def action_trial(self) -> None:
         """Start the 6-week stretching trial tonight, or stop the one running."""
         from cramp_coach.screens.dialogs import ConfirmScreen
 
-        if self._trial_start is NOT_READ:
+        if self.report is None:
             self.notify("The diary has not been read yet, so the trial cannot be changed.", severity="warning", timeout=5)
             return
-        tonight = night_of(self.app.services.wall_clock())
-        if self._trial_start is None:
+        tonight = self.app.services.tonight()
+        if self.report.trial is None:
             question = "Start a 6-week stretching trial tonight? Stretch both legs with the checklist's timers every night."
             self.app.push_screen(ConfirmScreen(question, yes="Start"), lambda yes: yes and self._trial("start", tonight))
         else:
             self.app.push_screen(ConfirmScreen("Stop the stretching trial?", yes="Stop"), lambda yes: yes and self._trial("stop", tonight))
 
-    def _trial(self, change: str, tonight) -> None:
+    def _trial(self, change: str, tonight: date) -> None:
+        services = self.app.services
+
         def write() -> None:
-            book = self.app.services.checklist()
+            book = services.checklist()
             if change == "start":
                 book.start_trial(tonight)
             else:

@@ -145,7 +145,9 @@ async def test_insights_screen_and_trial(hermetic_home, clock):
         assert isinstance(app.screen, InsightsScreen)
         habits_text = text_of(app, "#habits")
         assert "Streak: 4 nights" in habits_text and "Last 7 nights: 4 of 4 done (100%)" in habits_text
-        assert "3 more nights without it needed" in text_of(app, "#insights")
+        insights = text_of(app, "#insights")
+        assert "without: 0 cramps in 0 nights" in insights
+        assert "not enough nights yet (3 more nights needed in the smaller group)" in insights
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("y")
