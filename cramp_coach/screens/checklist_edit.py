@@ -19,14 +19,15 @@ class ChecklistEditScreen(Screen[None]):
     """Every item, hidden ones too; each change is saved at once."""
 
     CSS_PATH = "checklist.tcss"
+    # The footer shows the first ones that fit (esc first); every one is in the command palette.
     BINDINGS = [
+        Binding("escape", "done", "done"),
         Binding("a", "add", "add"),
         Binding("r", "rename", "rename"),
         Binding("h", "hide", "hide/show"),
-        Binding("shift+up,K", "move(-1)", "move up"),
-        Binding("shift+down,J", "move(1)", "move down"),
+        Binding("shift+up,K", "move(-1)", "up", key_display="K"),
+        Binding("shift+down,J", "move(1)", "down", key_display="J"),
         Binding("R", "restore", "restore defaults"),
-        Binding("escape", "done", "done"),
     ]
 
     def __init__(self) -> None:
@@ -36,7 +37,7 @@ class ChecklistEditScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]Edit the checklist[/b] · your changes are kept; ticks already made stay", id="checklist-head")
         yield OptionList(id="edit-items")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

@@ -55,7 +55,7 @@ class DiaryScreen(Screen[None]):
     # The footer shows the first ones that fit (home first); every one is in the command palette.
     BINDINGS = [
         Binding("escape", "back", "home"),
-        Binding("ctrl+q", "app.quit", "quit"),
+        Binding("q", "app.quit", "quit"),
         Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
         Binding("a", "add", "add"),
         Binding("slash", "filter", "filter"),

@@ -75,7 +75,8 @@ class CrampDetailScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="entry-box"):
-            yield Label("Cramp", classes="entry-title")
+            title = "Cramp" if self.cramp.is_cramp else "Not a cramp: kept apart, never counted as a cramp"
+            yield Label(title, classes="entry-title")
             if self.cramp.triage:
                 yield Static(labelled("Answers  ", "; ".join(self.cramp.triage)), id="detail-triage")
             yield Static(describe_cramp(self.cramp, self.app.services.step_title), id="detail-text")
@@ -94,6 +95,14 @@ class EntryFormScreen(ModalScreen):
         Binding("ctrl+s", "save", "save"),
         Binding("escape", "cancel", "cancel"),
     ]
+
+    SHORT_HEIGHT = 30  # on a shorter screen the fields lose their borders, so the whole form fits
+
+    def on_resize(self) -> None:
+        short = self.size.height < self.SHORT_HEIGHT
+        self.set_class(short, "-short")
+        for widget in self.query("Input, Select, Button"):
+            widget.compact = short  # type: ignore[attr-defined]
 
     def form_footer(self) -> ComposeResult:
         """The error line and the two buttons."""
@@ -129,6 +138,7 @@ class EntryFormScreen(ModalScreen):
 class CrampFormScreen(EntryFormScreen):
     """Add a cramp, or edit one; every value goes through the diary's validation."""
 
+    AUTO_FOCUS = "#form-when"  # typing goes to the first field at once
 
     def __init__(self, cramp: Cramp | None = None, now: datetime | None = None) -> None:
         super().__init__()
@@ -209,6 +219,7 @@ class CrampFormScreen(EntryFormScreen):
 class NightFormScreen(EntryFormScreen):
     """How one night went: sleep quality 1-5, times woken, a note."""
 
+    AUTO_FOCUS = "#night-quality"  # typing goes to the first field at once
 
     def __init__(self, night: Night) -> None:
         super().__init__()
@@ -218,8 +229,12 @@ class NightFormScreen(EntryFormScreen):
         night = self.night
         with VerticalScroll(classes="entry-box"):
             yield Label(f"The night of {night.night.strftime('%a %d %b %Y')}", classes="entry-title", markup=False)
-            yield Input(value="" if night.sleep_quality is None else str(night.sleep_quality), placeholder="sleep quality 1 (bad) - 5 (good)", id="night-quality")
-            yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="times woken", id="night-woken")
+            with Horizontal(classes="form-row"):
+                yield Label("Sleep quality, 1 (bad) to 5 (good)", classes="field-label")
+                yield Input(value="" if night.sleep_quality is None else str(night.sleep_quality), placeholder="1-5", id="night-quality")
+            with Horizontal(classes="form-row"):
+                yield Label("Times woken", classes="field-label")
+                yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="0", id="night-woken")
             yield Input(value=night.note, placeholder=f"note (up to {MAX_NOTE} characters)", id="night-note")
             yield from self.form_footer()
 
