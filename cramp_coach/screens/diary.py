@@ -92,6 +92,12 @@ class DiaryScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_filter_bar()
+
+    def _fit_filter_bar(self) -> None:
+        """On a narrow screen the filter boxes lose their borders (two rows of whole boxes)."""
+        for box in self.query("#filters > *"):
+            box.compact = self.has_class("-narrow")  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only."""
@@ -118,10 +124,11 @@ class DiaryScreen(Screen[None]):
                 Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=40),
                 Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
                 Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle"),
-                Input(placeholder="text in notes/tags", id="filter-text", max_length=MAX_NOTE),
+                Input(placeholder="note or tag text", id="filter-text", max_length=MAX_NOTE),
                 id="filters",
             )
             self.mount(bar, before="#history")
+            self.call_after_refresh(self._fit_filter_bar)
         return bar
 
     # -- loading (off the event loop) --------------------------------------------------------------
