@@ -283,7 +283,8 @@ class DiaryScreen(Screen[None]):
         """Add a cramp by hand."""
         from cramp_coach.screens.entry_forms import CrampFormScreen
 
-        self.app.push_screen(CrampFormScreen(), lambda cramp: cramp and self._write("add", cramp))
+        now = self.app.services.wall_clock()
+        self.app.push_screen(CrampFormScreen(now=now), lambda cramp: cramp and self._write("add", cramp))
 
     def action_edit(self) -> None:
         """Edit the selected cramp."""

@@ -20,8 +20,6 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, Settings, SettingProblem, save_settings, validate_settings
 from cramp_coach.widgets.safe import labelled, literal
 
-NARROW_WIDTH = 80
-
 
 class SettingsScreen(Screen[None]):
     """Edit config.toml; a value that is not allowed is named at its field, and nothing is saved."""
@@ -88,9 +86,6 @@ class SettingsScreen(Screen[None]):
                     yield self._problem_line(f"durations.{step.id}")
             yield Button("Save  ctrl+s", id="save", variant="primary")
         yield Footer(compact=True)
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
     def on_button_pressed(self) -> None:
         self.action_save()
