@@ -1,37 +1,46 @@
-"""The Textual application: modes for the parts of cramp_coach, global keys, and the factory."""
+"""The Textual application: modes for the parts of cramp_coach, app-wide keys, and the factory.
+
+``cramp-coach relief`` opens the relief screen as the app's first (default) screen: no mode is
+added at start-up, so no extra style pass runs and no frame is thrown away. The app's actions are
+declared once, in :mod:`cramp_coach.commands`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from textual.app import App
-from textual.binding import Binding
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from cramp_coach.commands import COMMANDS, app_bindings
 from cramp_coach.services import Services, default_services
 
+if TYPE_CHECKING:
+    from cramp_coach.screens.diary_writes import DiaryJob
+    from cramp_coach.screens.relief import ReliefResult
 
-def _home_screen() -> Screen:
+
+def _home_screen() -> Screen[Any]:
     from cramp_coach.screens.home import HomeScreen  # built only when the person goes home
 
     return HomeScreen()
 
 
-def _diary_screen() -> Screen:
+def _diary_screen() -> Screen[Any]:
     from cramp_coach.screens.diary import DiaryScreen
 
     return DiaryScreen()
 
 
-def _checklist_screen() -> Screen:
+def _checklist_screen() -> Screen[Any]:
     from cramp_coach.screens.checklist import ChecklistScreen
 
     return ChecklistScreen()
 
 
-@dataclass(frozen=True)
-class ReliefRequest:
+class ReliefRequest(NamedTuple):
     """Start straight in a relief routine (``cramp-coach relief``)."""
 
     muscle: str = "calf"
@@ -41,24 +50,18 @@ class ReliefRequest:
 class CrampCoachApp(App[None]):
     """cramp_coach: live relief for a cramp now, and a way back home."""
 
-    # The timer screens' styles load with the app, so opening relief costs no stylesheet re-parse.
+    # The relief screen's styles load with the app, so opening relief costs no stylesheet re-parse.
     CSS_PATH = ["app.tcss", "screens/guided.tcss", "screens/relief.tcss"]
     TITLE = "cramp coach"
     MODES = {"home": _home_screen, "diary": _diary_screen, "checklist": _checklist_screen}
     DEFAULT_MODE = "home"
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
-        Binding("exclamation_mark", "red_flags", "red flags", show=False),
-        Binding("f1", "switch_mode('home')", "home", show=False),
-        Binding("f2", "switch_mode('checklist')", "bedtime checklist", show=False),
-        Binding("f3", "switch_mode('diary')", "diary", show=False),
-    ]
+    BINDINGS = app_bindings()
+    THEME_CHECK_SECONDS = 60.0  # how often an "auto" theme looks at the clock while the app is open
 
     def __init__(self, services: Services, relief: ReliefRequest | None = None, start_mode: str | None = None) -> None:
+        self._relief_request = relief
         if relief is not None:
-            # Straight into the routine: the relief screen is the first screen, and home is built
-            # only when the person goes there, so the countdown appears as fast as possible.
-            self.DEFAULT_MODE = "relief"
+            self.DEFAULT_MODE = "_default"  # Textual's first stack: its screen is get_default_screen()
         elif start_mode is not None:
             self.DEFAULT_MODE = start_mode
         super().__init__()
@@ -68,14 +71,29 @@ class CrampCoachApp(App[None]):
 
         for theme in THEMES:
             self.register_theme(theme)
-        # Set before the first stylesheet parse, without the watcher's extra re-parse (all our themes are dark).
+        # Set before the first stylesheet parse, without the watcher's extra re-parse (all our themes are
+        # dark); the stylesheet was made with the default theme's variables, so it gets ours now.
         self.set_reactive(App.theme, THEME_NAMES[services.theme_now()])
-        if relief is not None:
-            self.add_mode("relief", lambda: self._relief_screen(relief.muscle, relief.side))
-        self.last_run = None  # the most recent finished relief run (RunSummary), for the diary
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    def get_default_screen(self) -> Screen[Any]:
+        if self._relief_request is None:
+            return super().get_default_screen()
+        from cramp_coach.screens.relief import ReliefScreen
+
+        return ReliefScreen(muscle=self._relief_request.muscle, side=self._relief_request.side)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._show_warnings)  # after the first frame: it reads the routine files
+        self.set_interval(self.THEME_CHECK_SECONDS, self.follow_the_clock, name="theme-clock")
+
+    def follow_the_clock(self) -> None:
+        """An "auto" theme dims at the night hours (and brightens after) while the app stays open."""
+        from cramp_coach.core.settings import THEME_NAMES
+
+        wanted = THEME_NAMES[self.services.theme_now()]
+        if wanted != self.theme:
+            self.theme = wanted
 
     def _show_warnings(self) -> None:
         """Left-out files and bad settings, as toasts, except where they are listed already.
@@ -86,56 +104,45 @@ class CrampCoachApp(App[None]):
         from cramp_coach.screens.home import HomeScreen
         from cramp_coach.widgets.safe import plain
 
-        if isinstance(self.screen, (GuidedRoutineScreen, HomeScreen)) or self.current_mode == "relief":
+        if isinstance(self.screen, (GuidedRoutineScreen, HomeScreen)):
             return
         for warning in self.services.warnings:
             self.notify(plain(warning), title="Left out or not used", severity="warning", timeout=12, markup=False)
 
-    @staticmethod
-    def _relief_screen(muscle: str, side: str | None, triage: tuple[str, ...] = ()) -> Screen:
+    # -- relief -------------------------------------------------------------------------------------
+    def open_relief(
+        self, muscle: str = "calf", side: str | None = None, triage: tuple[str, ...] = (),
+        then: Callable[[ReliefResult | None], None] | None = None,
+    ) -> None:
+        """Open the guided relief routine for ``muscle``; ``then`` hears how it ended."""
         from cramp_coach.screens.relief import ReliefScreen
 
-        return ReliefScreen(muscle=muscle, side=side, triage=triage)
+        self.push_screen(ReliefScreen(muscle=muscle, side=side, triage=triage), then)
 
-    def start_relief(self, muscle: str = "calf", side: str | None = None) -> None:
-        """Open the guided relief routine for ``muscle``."""
-        self.push_screen(self._relief_screen(muscle, side))
+    def action_cramp_now(self) -> None:
+        """Start the relief routine for a calf cramp, from anywhere."""
+        self.open_relief("calf")
 
-    def close_relief(self, screen: Screen) -> None:
-        """Leave a finished relief screen: back to where it was opened from, or home."""
-        if self.current_mode == "relief":
-            self.switch_mode("home")
-        else:
-            screen.dismiss()
-
-    def save_relief(self, request) -> None:
-        """Save a finished relief run the person chose to keep (its cramp was validated on the summary)."""
-        self.last_run = request.summary
-        cramp = request.cramp or request.summary.to_cramp(
-            side=request.side, intensity=request.intensity, note=request.note, triage=request.triage
-        )
-        self.save_cramp(cramp)
-
-    def save_cramp(self, cramp, what: str = "your cramp") -> None:
-        """Add ``cramp`` to the diary, off the UI thread; a failure keeps it and asks what to do."""
-        from cramp_coach.screens.diary_writes import DiaryJob
-
-        self.diary_job(
-            DiaryJob(
-                run=lambda: self.services.diary().add_cramp(cramp),
-                done=lambda _: self.notify("Saved to your diary", timeout=4),
-                what=what,
-                pending=cramp,
-            )
-        )
-
-    def diary_job(self, job) -> None:
+    def diary_job(self, job: DiaryJob) -> None:
         """Run one diary read or write the one safe way (see ``screens.diary_writes``)."""
         from cramp_coach.screens.diary_writes import run_job
 
         run_job(self, job)
 
-    # -- safety, sources, settings: reachable from anywhere -------------------------------------------
+    def ring_bell(self) -> None:
+        """A terminal bell, unless the person turned it off."""
+        if self.services.bell:
+            self.bell()
+
+    # -- safety, sources, settings, the other parts: reachable from anywhere --------------------------
+    def action_go(self, mode: str) -> None:
+        """Go to home, the bedtime checklist or the diary (a running routine asks first)."""
+        leave_for = getattr(self.screen, "leave_for", None)  # a screen that must not be dropped silently
+        if callable(leave_for):
+            leave_for(mode)
+        else:
+            self.switch_mode(mode)
+
     def action_red_flags(self) -> None:
         """Show the red-flag signs: when to get medical help."""
         from cramp_coach.screens.safety import RedFlagsScreen
@@ -157,60 +164,34 @@ class CrampCoachApp(App[None]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
-    def action_triage(self, during_relief: bool = False) -> None:
+    def action_triage(self) -> None:
         """Ask "is this a cramp?" and act on the answer."""
         from cramp_coach.screens.safety import TriageScreen
 
-        self.push_screen(TriageScreen(), lambda result: self.after_triage(result, during_relief))
+        self.push_screen(TriageScreen(), self._triage_answered)
 
-    def after_triage(self, result: tuple[str, tuple[str, ...]] | None, during_relief: bool = False) -> None:
-        """Start relief, log a not-a-cramp entry, or show the red flags, as the answers say."""
-        if result is None:
+    def _triage_answered(self, answer: tuple[str, tuple[str, ...]] | None) -> None:
+        """Start relief, show the red flags, or log what was not a typical cramp, as the answers say."""
+        if answer is None:
             return
-        outcome, answers = result
-        relief = self.screen if during_relief else None
+        outcome, answers = answer
         if outcome == "relief":
-            if relief is not None:
-                relief.triage = answers  # type: ignore[attr-defined]
-            else:
-                self.push_screen(self._relief_screen("calf", None, answers))
+            self.open_relief("calf", triage=answers)
         elif outcome == "redflag":
             self.action_red_flags()
         else:
-            self.log_not_a_cramp(outcome, answers)
-            if relief is not None:
-                relief.run.finish(gone=False)  # type: ignore[attr-defined]
-                self.close_relief(relief)  # type: ignore[arg-type]
+            from cramp_coach.screens.diary_writes import save_cramp
+            from cramp_coach.screens.safety import not_a_cramp_entry
 
-    def log_not_a_cramp(self, outcome: str, answers: tuple[str, ...]) -> None:
-        """Keep a diary entry for what the questions said was not a typical cramp."""
-        from cramp_coach.core.models import cramp_from_dict
+            save_cramp(self, not_a_cramp_entry(outcome, answers, self.services.wall_clock()), "the entry for what the questions found")
 
-        tag = "restless legs?" if outcome == "restless" else "not a typical cramp"
-        entry = cramp_from_dict(
-            {"started_at": self.services.wall_clock(), "muscle": "other", "tags": [tag], "triage": list(answers),
-             "note": "Logged after the 'is this a cramp?' questions; worth mentioning to a clinician."}
-        )
-        self.save_cramp(entry, what="the entry for what the questions found")
-
-    def get_system_commands(self, screen: Screen):
-        """Every action of the app in the command palette."""
-        from textual.app import SystemCommand
-
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of the app in the command palette (from the one command table)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Cramp now", "Start the relief routine for a calf cramp", lambda: self.start_relief("calf"))
-        yield SystemCommand("Is this a cramp?", "A few yes/no questions", self.action_triage)
-        yield SystemCommand("Red flags", "When to get medical help", self.action_red_flags)
-        yield SystemCommand("Bedtime checklist", "Tonight's prevention checklist", lambda: self.switch_mode("checklist"))
-        yield SystemCommand("Diary", "History, filters, stats", lambda: self.switch_mode("diary"))
-        yield SystemCommand("Home", "The home screen", lambda: self.switch_mode("home"))
-        yield SystemCommand("Sources", "Where every piece of advice comes from", self.action_sources)
-        yield SystemCommand("Settings", "Theme, bell, night hours, step durations", self.action_settings)
-
-    def ring_bell(self) -> None:
-        """A terminal bell, unless the user turned it off."""
-        if self.services.bell:
-            self.bell()
+        for command in COMMANDS:
+            if command.action == "quit":
+                continue  # Textual's own "Quit" is already there
+            yield SystemCommand(command.title, command.help, lambda action=command.action: self.call_later(self.run_action, action))
 
 
 def make_app(

@@ -37,6 +37,10 @@ NIGHT = Theme(
         "link-color": "#d98c1f",
         "border": "#8a5a1c",
         "border-blurred": "#3a2610",
+        # Buttons: dark text on the dim amber, and focus shown in bold, never as a reversed bright block.
+        "button-foreground": "#d08a2e",
+        "button-color-foreground": "#000000",
+        "button-focus-text-style": "bold",
     },
 )
 

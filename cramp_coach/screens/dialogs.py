@@ -1,7 +1,8 @@
-"""Small modal dialogs: yes/no confirmation, and moving an unreadable diary aside."""
+"""Small modal dialogs: yes/no confirmation, a choice of a few, and moving an unreadable diary aside."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -45,6 +46,39 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_answer(self, answer: bool) -> None:
         """Close with the answer."""
         self.dismiss(answer)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Ask one question with a few answers, each with its own key; dismisses with the answer's value."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    def __init__(self, question: str | Content, choices: list[tuple[str, str, str]]) -> None:
+        """``choices``: (key, value, label) for each answer; the key ``escape`` is the way out."""
+        super().__init__()
+        self.question = question if isinstance(question, Content) else literal(question)
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for key, value, label in self.choices:
+                    shown = "esc" if key == "escape" else key
+                    yield Button(f"{label}  {shown}", id=f"choice-{value}", variant="primary" if key != "escape" else "default")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("choice-") or None)
+
+    def on_key(self, event: events.Key) -> None:
+        for key, value, _label in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
 
 
 class MoveAsideScreen(ModalScreen[bool]):

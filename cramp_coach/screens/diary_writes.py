@@ -14,13 +14,16 @@ import errno
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.css.query import NoMatches
 
 from cramp_coach.core.models import Cramp, Night
 from cramp_coach.core.storage import CorruptFileError, LockTimeoutError, StorageError
+
+if TYPE_CHECKING:
+    from cramp_coach.app import CrampCoachApp
 
 PLAIN_OS_REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -39,6 +42,7 @@ class DiaryJob:
     ``what`` names the change for messages ("your cramp", "tonight's tick"); ``pending`` is the entry
     being written, kept for "save a copy elsewhere". ``conflict`` handles an ``EditConflictError``;
     ``failed`` hears about any failure the person did not retry (for a status line or a reload).
+    A ``quiet`` read (a figure on home, say) hands any failure to ``failed`` and says nothing itself.
     """
 
     run: Callable[[], Any]
@@ -48,6 +52,25 @@ class DiaryJob:
     pending: Cramp | Night | None = None
     conflict: Callable[[Exception], None] | None = None
     failed: Callable[[Exception], None] | None = None
+    quiet: bool = False
+
+
+def save_cramp(
+    app: CrampCoachApp,
+    cramp: Cramp,
+    what: str = "your cramp",
+    done: Callable[[Cramp], None] | None = None,
+    failed: Callable[[Exception], None] | None = None,
+) -> None:
+    """Add ``cramp`` to the diary; ``done`` gets it once it is in the file (by default a short note says so)."""
+    services = app.services
+
+    def saved(_: object) -> None:
+        app.notify("Saved to your diary", timeout=4)
+        if done is not None:
+            done(cramp)
+
+    run_job(app, DiaryJob(run=lambda: services.diary().add_cramp(cramp), done=saved, what=what, pending=cramp, failed=failed))
 
 
 def run_job(app: App, job: DiaryJob) -> None:
@@ -103,6 +126,11 @@ def problem_path(error: BaseException) -> str:
 
 def _failed(app: App, job: DiaryJob, error: Exception) -> None:
     from cramp_coach.screens.save_problem import SaveProblemScreen
+
+    if job.quiet and not job.write:
+        if job.failed is not None:
+            _safely(job.failed, error)
+        return
 
     def settled(outcome: str | None) -> None:
         if outcome == "retry":

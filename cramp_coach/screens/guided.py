@@ -1,60 +1,81 @@
-"""What every guided timer screen shares: one step at a time, a big countdown, and calm keys.
+"""What every guided timer screen shares: one step at a time, a big clock, and calm keys.
 
 The relief screen and the bedtime stretch timer are both this, driven by the same routine engine.
-Times are always read from the engine (and so from the clock), never counted in ticks.
+Times are always read from the engine (and so from the clock), never counted in ticks. The screen
+wakes when what it shows next changes (once a second while running), not on a fast poll.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Label, Static
 
 from cramp_coach.core.content import Routine
-from cramp_coach.core.routine import Completed, Escalated, Phase, RoutineRun, StepChanged
+from cramp_coach.core.routine import Completed, Escalated, Event, Phase, RoutineRun, StepChanged
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.widgets.countdown import Countdown
 from cramp_coach.widgets.safe import literal
 
-TICK_SECONDS = 0.2
 CUE_SECONDS = 3.0
+LATE = 0.01  # wake just after a displayed second turns, never before it
+INJECTED_CLOCK_WAIT = 0.05
 
 
-class GuidedRoutineScreen(Screen[object]):
+def seconds_to_next_second(elapsed: float) -> float:
+    """From ``elapsed`` to its next whole second."""
+    return 1.0 - (elapsed % 1.0)
+
+
+class GuidedRoutineScreen(CoachScreen[Any]):
     """A screen that runs a :class:`RoutineRun` and shows its current step."""
 
     AUTO_FOCUS = ""
+    LONGEST_WAIT = 1.0  # seconds between looks at the clock, at most
     GUIDED_BINDINGS = [
         Binding("space", "toggle_pause", "pause"),
+        Binding("space", "resume", "go on"),
         Binding("n,right", "next_step", "next"),
-        Binding("b,left", "previous_step", "back"),
-        Binding("plus,equals_sign", "add_time", "+15 s"),
+        Binding("b,left", "previous_step", "back", show=False),
+        Binding("plus,equals_sign", "add_time", "+15 s", show=False),
     ]
 
     run: RoutineRun | None = None
+    _wake: Timer | None = None
 
     def step_panel(self) -> ComposeResult:
-        """The step's title, countdown, instruction and tip."""
+        """The step's title, clock, instruction, safety line and tip."""
         with Vertical(id="step-panel"):
             yield Label("", id="step-title")
             yield Countdown(id="countdown")
             yield Static("", id="instruction")
+            yield Static("", id="caution")
             yield Static("", id="tip")
-        yield Label("", id="next-step")
+        with Horizontal(id="next-row"):
+            yield Label("", id="next-step")
+            yield from self.beside_next_step()
+
+    def beside_next_step(self) -> ComposeResult:
+        """Anything to show to the right of "Next: ..." (a screen's main button)."""
+        yield from ()
 
     def on_resize(self) -> None:
-        # On a small terminal keep what matters: instruction, countdown, next step, keys.
+        # On a small terminal keep what matters: instruction, safety line, clock, next step, keys.
         self.set_class(self.size.height < 24, "short")
 
-    def start_run(self, routine: Routine, **options) -> RoutineRun:
+    def start_run(self, routine: Routine, **options: Any) -> RoutineRun:
         """Start the engine on ``routine`` with the app's clocks, and keep the display in step."""
-        services = self.app.services
+        services = self.cc.services
         self.run = RoutineRun(routine, clock=services.clock, wall_clock=services.wall_clock, **options)
         self.run.start()
         self.show_step()
         self.refresh_time()
-        self.set_interval(TICK_SECONDS, self._tick)
         return self.run
 
     # -- display -----------------------------------------------------------------------------------
@@ -66,40 +87,74 @@ class GuidedRoutineScreen(Screen[object]):
         # Titles, instructions and tips may come from the user's own routine files: shown as written.
         self.query_one("#step-title", Label).update(literal(step.title))
         self.query_one("#instruction", Static).update(literal(step.instruction))
+        caution = self.query_one("#caution", Static)
+        caution.update(literal(f"⚠ {step.caution.text}") if step.caution else "")
+        caution.display = step.caution is not None
         self.query_one("#tip", Static).update(literal(step.tip))
         last = run.index == len(run.routine.steps) - 1
         next_text = "Last step" if last and not run.repeat else f"Next: {run.next_step.title}"
         self.query_one("#next-step", Label).update(literal(next_text))
 
     def caption(self) -> str:
-        """The line under the countdown."""
-        return "Paused · space to go on" if self.run and self.run.phase is Phase.PAUSED else ""
+        """The line under the clock."""
+        run = self.run
+        if run is not None and run.phase is Phase.PAUSED:
+            return "Paused · space to go on"
+        if run is not None and run.holding:
+            return "hold until it lets go · n when it eases"
+        return ""
 
     def refresh_time(self) -> None:
-        """Bring the countdown up to the clock."""
+        """Bring the clock up to the clock, and wake again when what it shows next changes."""
         run = self.run
         assert run is not None
-        now = self.app.services.clock()
-        self.query_one(Countdown).show(run.remaining(now), run.step_length(), self.caption())
+        now = self.cc.services.clock()
+        countdown = self.query_one(Countdown)
+        if run.holding:
+            countdown.show_held(run.step_elapsed(now), self.caption())
+        else:
+            countdown.show_remaining(run.remaining(now), run.step_length(), self.caption())
         self.set_class(run.phase is Phase.PAUSED, "paused")
+        self._wake_at_next_change(now)
+
+    def seconds_to_next_change(self, now: float) -> float:
+        """How long until something on screen changes (a step's second turns over)."""
+        run = self.run
+        assert run is not None
+        if run.phase is not Phase.RUNNING:
+            return self.LONGEST_WAIT
+        return seconds_to_next_second(run.step_elapsed(now))
+
+    def _wake_at_next_change(self, now: float) -> None:
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+        if self.run is None or self.run.phase is Phase.FINISHED:
+            return
+        if self.cc.services.clock is time.monotonic:  # the event loop's own clock: wake exactly then
+            wait = min(self.LONGEST_WAIT, self.seconds_to_next_change(now)) + LATE
+        else:  # another clock (a test's) may jump at any moment: look at it often
+            wait = INJECTED_CLOCK_WAIT
+        self._wake = self.set_timer(wait, self._tick, name="guided-clock")
 
     def cue_step_change(self) -> None:
         """A bell and a calm, steady highlight of the new step (nothing flashes)."""
-        self.app.ring_bell()
+        self.cc.ring_bell()
         panel = self.query_one("#step-panel")
         panel.add_class("changed")
         self.set_timer(CUE_SECONDS, lambda: panel.remove_class("changed"))
 
-    def handle(self, events: list) -> None:
+    def handle(self, events: Iterable[Event | None]) -> None:
         """React to what the engine reports."""
-        for event in events:
+        happened = [event for event in events if event is not None]
+        for event in happened:
             if isinstance(event, Completed):
                 self.on_completed(event)
                 return
-        if any(isinstance(event, StepChanged) for event in events):
+        if any(isinstance(event, StepChanged) for event in happened):
             self.show_step()
             self.cue_step_change()
-        if any(isinstance(event, Escalated) for event in events):
+        if any(isinstance(event, Escalated) for event in happened):
             self.on_escalated()
         self.refresh_time()
 
@@ -110,15 +165,36 @@ class GuidedRoutineScreen(Screen[object]):
         """The cramp has lasted the escalation limit."""
 
     def _tick(self) -> None:
+        self._wake = None
         if self.run is not None and self.run.phase is not Phase.FINISHED:
             self.handle(self.run.update())
 
+    def stop_clock(self) -> None:
+        """No more waking: the run is over."""
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+
     # -- actions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Space pauses a running step and goes on from a paused one: the footer names the one that applies.
+        paused = self.run is not None and self.run.phase is Phase.PAUSED
+        if action == "toggle_pause":
+            return not paused
+        if action == "resume":
+            return paused
+        return True
+
     def action_toggle_pause(self) -> None:
-        """Pause or resume the step's countdown."""
+        """Pause the step's clock."""
         assert self.run is not None
         self.run.toggle_pause()
         self.refresh_time()
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        """Let the step's clock run again."""
+        self.action_toggle_pause()
 
     def action_next_step(self) -> None:
         """Skip to the next step."""

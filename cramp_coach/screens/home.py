@@ -1,69 +1,153 @@
-"""The home screen: a prominent "Cramp now", the other muscles, and the way to the other parts."""
+"""The home screen: a prominent "Cramp now", the other muscles, and the way to the other parts.
+
+After a relief run home shows a calm line about it ("Saved to your diary"), with no button in
+focus, so a second enter pressed out of habit starts nothing. When the diary holds 5 or more
+cramps in the last 30 nights, home shows the advice to see a clinician.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Button, Footer, Label, Static
 
-from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
-from cramp_coach.screens.relief import muscle_choices
+from cramp_coach.commands import home_bindings, home_hint
+from cramp_coach.core.content import MUSCLE_NAMES
+from cramp_coach.core.models import Cramp
+from cramp_coach.screens.base import CoachScreen
+from cramp_coach.screens.diary_writes import DiaryJob
+from cramp_coach.screens.keys import MUSCLE_KEYS, muscle_choices
+from cramp_coach.screens.relief import ReliefResult
 from cramp_coach.widgets.safe import literal
 
+OUTCOME_LINES = {
+    "restless": "Logged as possible restless legs, apart from your cramps: worth mentioning to a clinician.",
+    "soon": "Logged apart from your cramps: see a clinician soon, not tonight.",
+    "unclear": "Logged apart from your cramps as not a typical cramp: worth mentioning to a clinician.",
+}
 
-class HomeScreen(Screen[None]):
+
+class HomeScreen(CoachScreen[None]):
     """Where cramp_coach opens: one key to start relief for a calf cramp."""
 
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("c", "relief('calf')", "cramp now"),
-        *[Binding(str(n), f"relief('{m}')", MUSCLE_NAMES[m], show=False) for n, m in enumerate(MUSCLES, start=1)],
-        Binding("b", "app.switch_mode('checklist')", "bedtime"),
-        Binding("d", "app.switch_mode('diary')", "diary"),
-        Binding("t", "app.triage", "is it a cramp?", show=False),
-        Binding("exclamation_mark", "app.red_flags", "red flags"),
-        Binding("s", "app.sources", "sources", show=False),
-        Binding("p", "app.settings", "settings", show=False),
-        Binding("q", "app.quit", "quit"),
+        *home_bindings(own=frozenset({"cramp_now"})),
+        *[Binding(key, f"relief('{m}')", MUSCLE_NAMES[m], show=False) for key, m in MUSCLE_KEYS.items()],
     ]
 
+    def __init__(self, after: ReliefResult | None = None) -> None:
+        super().__init__()
+        self._after = after
+        self._calm_over = False
+        if after is not None:
+            self.AUTO_FOCUS = ""  # calm: nothing in focus, so a second enter starts nothing
+        self._clinician_advice_shown = False
+
     def compose(self) -> ComposeResult:
+        services = self.cc.services
         with Vertical(id="home-body"):
             yield Label("cramp coach", id="home-title")
+            yield Static("", id="home-after")
             with Center():
                 yield Button("Cramp now  ⏎", id="cramp-now", variant="error")
             yield Static("Enter or c: start relief for a calf cramp, straight away.", id="cramp-now-hint")
-            yield Static(f"Somewhere else?  {muscle_choices()}", id="other-muscles")
-            yield Static("[b]b[/b] bedtime checklist   [b]d[/b] your diary: history, trends", id="home-parts")
-            yield Static(
-                "[b]t[/b] is this a cramp?   [b]![/b] red flags: when to get help   [b]s[/b] sources   [b]p[/b] settings",
-                id="home-safety",
-            )
-            yield Static(literal(self._disclaimer()), id="disclaimer")
-            if self.app.services.warnings:
-                count = len(self.app.services.warnings)
+            yield Static(f"Muscle: {muscle_choices()}", id="other-muscles")
+            yield Static(home_hint("go('checklist')", "go('diary')"), id="home-parts")
+            yield Static(home_hint("triage", "red_flags", "sources", "settings"), id="home-safety")
+            yield Static("", id="home-advice")
+            disclaimer = services.advice("disclaimer")
+            yield Static(literal(disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."), id="disclaimer")
+            if services.warnings:
+                count = len(services.warnings)
                 yield Static(
                     literal(
                         f"{count} file{'s' if count != 1 else ''} or setting{'s' if count != 1 else ''} could not be used "
-                        "and were left out: " + "; ".join(self.app.services.warnings)
+                        "and were left out: " + "; ".join(services.warnings)
                     ),
                     id="home-warnings",
                 )
-        yield Footer()
-
-    def _disclaimer(self) -> str:
-        advice = self.app.services.library.guidance.get("disclaimer")
-        return advice.text if advice else "Self-care guidance only; not a diagnosis."
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cramp-now", Button).focus()
+        if self._after is not None:
+            self.show_after(self._after)
+        else:
+            self.query_one("#cramp-now", Button).focus()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 24, "short")
+
+    def on_screen_suspend(self) -> None:
+        self._calm_over = self.AUTO_FOCUS == ""  # after another screen, home is its usual self again
+
+    def on_screen_resume(self) -> None:
+        if self._calm_over:
+            self._calm_over = False
+            self.AUTO_FOCUS = "*"
+            self.query_one("#home-after").display = False
+            self.query_one("#cramp-now", Button).focus()
+        self._look_at_the_month()
+
+    # -- after a relief run --------------------------------------------------------------------------
+    def show_after(self, result: ReliefResult | None) -> None:
+        """A calm line about the run just ended; nothing in focus, so enter starts nothing."""
+        if result is None:
+            return
+        self.AUTO_FOCUS = ""
+        self.set_focus(None)
+        self.call_after_refresh(self.set_focus, None)  # also after the screen's own focus comes back
+        if result.outcome is not None:
+            text = OUTCOME_LINES.get(result.outcome, OUTCOME_LINES["unclear"])
+        elif result.saved is not None:
+            text = "Saved to your diary."
+        else:
+            text = "Not saved. " + self._aftercare()
+        after = self.query_one("#home-after", Static)
+        after.update(Content.assemble(("✓ " if result.saved else "", "bold"), literal(text.strip())))
+        after.display = True
+        self._look_at_the_month(just_saved=result.saved)
+
+    def _aftercare(self) -> str:
+        aftercare = self.cc.services.advice("aftercare")
+        return aftercare.text if aftercare else ""
+
+    def _look_at_the_month(self, just_saved: Cramp | None = None) -> None:
+        """Read the diary off the UI thread: 5 or more cramps in the last 30 nights → see a clinician."""
+        from cramp_coach.core.stats import see_clinician_count
+
+        services = self.cc.services
+
+        def count() -> tuple[int | None, bool]:
+            cramps = services.diary().cramps()
+            tonight = services.tonight()
+            now = see_clinician_count(cramps, tonight)
+            before = see_clinician_count([c for c in cramps if just_saved is None or c.id != just_saved.id], tonight)
+            return now, now is not None and before is None
+
+        self.cc.diary_job(DiaryJob(run=count, done=lambda counted: self._show_advice(*counted), write=False, quiet=True, what="the diary"))
+
+    def _show_advice(self, count: int | None, crossed_now: bool) -> None:
+        advice = self.cc.services.advice("see_clinician")
+        line = self.query_one("#home-advice", Static)
+        if count is None or advice is None:
+            line.display = False
+            return
+        lead = f"That makes {count} cramps in the last 30 nights. " if crossed_now else f"{count} cramps in the last 30 nights. "
+        line.update(Content.assemble((advice.title, "bold"), ": ", literal(lead + advice.text)))
+        line.display = True
+
+    # -- actions --------------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cramp-now":
             self.action_relief("calf")
 
+    def action_cramp_now(self) -> None:
+        """Start the relief routine for a calf cramp."""
+        self.action_relief("calf")
+
     def action_relief(self, muscle: str) -> None:
-        """Start the relief routine for ``muscle``."""
-        self.app.start_relief(muscle)
+        """Start the relief routine for ``muscle``; home shows how it ended."""
+        self.cc.open_relief(muscle, then=self.show_after)

@@ -1,114 +1,158 @@
-"""The live relief screen: one plain instruction at a time, a big countdown, and calm keys."""
+"""The live relief screen: one plain instruction at a time, a big clock, and calm keys.
+
+It is a screen that returns what happened: it dismisses with a :class:`ReliefResult` (the run,
+and the diary entry if one was saved, or the "is this a cramp?" outcome that ended it). Opened as
+the app's first screen (``cramp-coach relief``) it has nothing below it, so home opens over it.
+"""
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
+from typing import NamedTuple
+
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Static
 
-from cramp_coach.core.content import MUSCLE_NAMES, MUSCLES
-from cramp_coach.core.formatting import clock_text
-from cramp_coach.core.routine import Phase
-from cramp_coach.screens.guided import GuidedRoutineScreen
-from cramp_coach.widgets.safe import literal, plain
+from cramp_coach.core.content import MUSCLE_NAMES
+from cramp_coach.core.models import Cramp
+from cramp_coach.core.routine import RunSummary
+from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
+from cramp_coach.screens.keys import MUSCLE_KEYS, SIDE_KEYS, muscle_choices, side_choices
+from cramp_coach.widgets.countdown import elapsed_text
+from cramp_coach.widgets.keyline import KeyLine
+from cramp_coach.widgets.safe import literal
 
-SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
-MUSCLE_SHORT = {"calf": "calf", "foot": "foot", "hamstring": "back thigh", "quadriceps": "front thigh"}
+MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
 
 
-def muscle_choices() -> str:
-    """The one-key muscle choices, as shown under the routine."""
-    return "  ".join(f"[b]{n}[/b] {MUSCLE_SHORT[m]}" for n, m in enumerate(MUSCLES, start=1))
+class ReliefResult(NamedTuple):
+    """How a relief run ended: the run, the entry saved for it (if any), and a triage outcome that
+    ended it as "not a typical cramp" (``restless``, ``soon``, ``unclear``), if one did."""
+
+    run: RunSummary
+    saved: Cramp | None = None
+    outcome: str | None = None
 
 
 class ReliefScreen(GuidedRoutineScreen):
     """Guides a person through a relief routine for a cramp happening now."""
 
     BINDINGS = [
+        Binding("exclamation_mark", "red_flags", "red flags"),
         *GuidedRoutineScreen.GUIDED_BINDINGS,
-        Binding("enter", "gone", "it's gone"),
+        Binding("enter", "gone", "it's gone", show=False),  # the button beside the keys says it
         Binding("escape", "leave", "leave"),
+        Binding("question_mark", "triage", "is this a cramp?", show=False),
         Binding("m", "toggle_bell", "bell on/off", show=False),
-        Binding("question_mark", "app.triage(True)", "is this a cramp?", show=False),
-        *[Binding(str(n), f"muscle('{m}')", MUSCLE_NAMES[m], show=False) for n, m in enumerate(MUSCLES, start=1)],
+        *[Binding(key, f"muscle('{m}')", MUSCLE_NAMES[m], show=False) for key, m in MUSCLE_KEYS.items()],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
+        *[Binding(key, f"leave_for('{mode}')", MODE_NAMES[mode], show=False) for key, mode in (("f1", "home"), ("f2", "checklist"), ("f3", "diary"))],
     ]
 
     def __init__(self, muscle: str = "calf", side: str | None = None, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
         self._muscle = muscle
         self._side = side
-        self._total_text = ""
         self.triage = triage  # answers to "is this a cramp?", kept with the diary entry
+        self._shown_total = ""
+        self._first_run = False
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="relief-head")
+        with Horizontal(id="relief-top"):
+            yield Static("", id="relief-head")
+            yield Static("", id="relief-total", markup=False)
+        yield Static("", id="relief-steps")
         yield from self.step_panel()
         yield Static("", id="choices")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyLine(id="keys")
+
+    def beside_next_step(self) -> ComposeResult:
+        yield Button("It's gone ⏎", id="its-gone", compact=True, variant="primary")
 
     def on_mount(self) -> None:
-        services = self.app.services
+        services = self.cc.services
+        self.query_one("#its-gone").can_focus = False
         self.start_run(services.library.routine_for(self._muscle), side=self._side)
-        if services.first_relief() and not self.triage:
-            # The first time: offer the questions without getting in the way of relief.
-            self.mount(
-                Static("First time here? Press [b]?[/b] for a few yes/no questions: is this a cramp?", id="first-run"),
-                before="#step-panel",
-            )
+        if services.first_relief():
+            # The first time (even straight from `cramp-coach relief`): what this is, and is not.
+            self._first_run = True
+            self.mount(Static(self._first_run_text(), id="first-run"), before="#step-panel")
             services.mark_relief_seen()
+
+    def _first_run_text(self) -> Content:
+        disclaimer = self.cc.services.advice("disclaimer")
+        text = disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."
+        if self.has_class("short"):
+            text = "Self-care guidance, not a diagnosis."
+        return Content.assemble(literal(text), " ", ("?", "bold"), " is this a cramp?")
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.run is not None:
+            self._show_choices()
+        if self._first_run:
+            for line in self.query("#first-run").results(Static):
+                line.update(self._first_run_text())
 
     # -- display -------------------------------------------------------------------------------------
     def show_step(self) -> None:
         super().show_step()
         self._show_choices()
+        self._show_head()
 
     def _show_choices(self) -> None:
         run = self.run
         assert run is not None
         side = run.side or "not set"
-        leg = "  ".join(f"[b]{key}[/b] {name}" for key, name in SIDE_KEYS.items())
-        bell = "on" if self.app.services.bell else "off"
-        self.query_one("#choices", Static).update(f"Muscle: {muscle_choices()}\nLeg ({side}): {leg}   [b]m[/b] bell {bell}")
-        self._show_head()
+        bell = "on" if self.cc.services.bell else "off"
+        if self.has_class("short"):  # one line: the leg chosen shows in the title
+            text = f"{muscle_choices()}   leg {' '.join(f'[b]{key}[/b]' for key in SIDE_KEYS)}"
+        else:
+            text = f"Muscle: {muscle_choices()}\nLeg ({side}): {side_choices()}   [b]m[/b] bell {bell}"
+        self.query_one("#choices", Static).update(text)
 
     def _show_head(self) -> None:
-        """Routine and leg, the cramp's time so far, and where in the routine we are."""
+        """Routine and leg, and where in the routine we are."""
         run = self.run
         assert run is not None
-        leg_text = f" · {run.side} leg" if run.side and run.side != "both" else (" · both legs" if run.side else "")
+        leg = f" · {run.side} leg" if run.side and run.side != "both" else (" · both legs" if run.side else "")
+        self.query_one("#relief-head", Static).update(literal(f"{run.routine.title}{leg}", "bold"))
         count = len(run.routine.steps)
         dots = " ".join("●" if i <= run.index else "○" for i in range(count))
         again = f"   round {run.round}" if run.round > 1 else ""
-        head = Table.grid(expand=True)
-        head.add_column(ratio=1)
-        head.add_column(justify="right", style="dim")
-        head.add_row(Text(plain(f"{run.routine.title}{leg_text}"), style="bold"), self._total_text)
-        head.add_row(Text(f"Step {run.index + 1} of {count}  {dots}{again}", style="dim"), "")
-        self.query_one("#relief-head", Static).update(head)
+        self.query_one("#relief-steps", Static).update(f"Step {run.index + 1} of {count}  {dots}{again}")
+
+    def _show_keys(self) -> None:
+        self.query_one(KeyLine).show(
+            binding for binding in self.BINDINGS if binding.show and self.check_action(binding.action.split("(")[0], ()) is True
+        )
 
     def caption(self) -> str:
         run = self.run
         assert run is not None
-        if run.phase is Phase.PAUSED:
-            return super().caption()
-        if run.step.until_release:
-            return "Hold until it lets go · enter when it's gone"
-        return "enter when it's gone"
+        if run.holding and super().caption().startswith("hold"):
+            return "hold until it lets go · n when it eases · enter when it's gone"
+        return super().caption() or "enter when it's gone"
 
     def refresh_time(self) -> None:
+        run = self.run
+        assert run is not None
+        total = f"Cramp so far {elapsed_text(run.total_elapsed(self.cc.services.clock()))}"
+        if total != self._shown_total:
+            self._shown_total = total
+            self.query_one("#relief-total", Static).update(total, layout=False)
         super().refresh_time()
+        self._show_keys()
+
+    def seconds_to_next_change(self, now: float) -> float:
         assert self.run is not None
-        total = f"Cramp so far {clock_text(self.run.total_elapsed(self.app.services.clock()))}"
-        if total != self._total_text:
-            self._total_text = total
-            self._show_head()
+        cramp_clock = seconds_to_next_second(self.run.total_elapsed(now))  # runs on while paused
+        return min(super().seconds_to_next_change(now), cramp_clock)
 
     def on_escalated(self) -> None:
-        advice = self.app.services.advice("escalation")
+        advice = self.cc.services.advice("escalation")  # with the person's emergency number
         if advice is None:
             return
         panel = Static(
@@ -118,25 +162,65 @@ class ReliefScreen(GuidedRoutineScreen):
             ),
             id="escalation",
         )
-        self.mount(panel, after="#next-step")
-        self.app.ring_bell()
+        self.mount(panel, after="#next-row")
+        self.add_class("escalated")
+        self.cc.ring_bell()
 
     # -- actions -------------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "its-gone":
+            self.action_gone()
+
+    def action_red_flags(self) -> None:
+        """The signs that need medical help (the routine keeps running underneath)."""
+        from cramp_coach.screens.safety import RedFlagsScreen
+
+        self.app.push_screen(RedFlagsScreen())
+
+    def action_triage(self) -> None:
+        """A few yes/no questions: is this a cramp?"""
+        from cramp_coach.screens.safety import TriageScreen
+
+        self.app.push_screen(TriageScreen(), self._triage_answered)
+
+    def _triage_answered(self, answer: tuple[str, tuple[str, ...]] | None) -> None:
+        """Carry on with relief, show the red flags, or end here and log what the answers found."""
+        if answer is None:
+            return
+        outcome, answers = answer
+        for line in self.query("#first-run"):
+            line.remove()  # the questions were answered: no more "is this a cramp?" offer
+        self._first_run = False
+        if outcome == "relief":
+            self.triage = answers
+        elif outcome == "redflag":
+            self.action_red_flags()
+        else:
+            from cramp_coach.screens.diary_writes import save_cramp
+            from cramp_coach.screens.safety import not_a_cramp_entry
+
+            assert self.run is not None
+            run = self.run.finish(gone=False)
+            self.stop_clock()
+            save_cramp(self.cc, not_a_cramp_entry(outcome, answers, run.started_at), "the entry for what the questions found")
+            self._close(ReliefResult(run, outcome=outcome))
+
     def action_muscle(self, muscle: str) -> None:
         """Switch to the routine for another muscle."""
         assert self.run is not None
         if self.run.routine.muscle != muscle:
-            self.handle([self.run.switch_routine(self.app.services.library.routine_for(muscle))])
+            self.handle([self.run.switch_routine(self.cc.services.library.routine_for(muscle))])
 
     def action_side(self, side: str) -> None:
         """Record which leg is cramping."""
         assert self.run is not None
         self.run.set_side(side)
         self._show_choices()
+        self._show_head()
 
     def action_toggle_bell(self) -> None:
         """Turn the step-change bell on or off."""
-        services = self.app.services
+        services = self.cc.services
         services.bell = not services.bell
         self._show_choices()
         self.notify("Bell on" if services.bell else "Bell off", timeout=2)
@@ -146,20 +230,52 @@ class ReliefScreen(GuidedRoutineScreen):
         self._finish(gone=True)
 
     def action_leave(self) -> None:
-        """Leave the routine before the cramp let go."""
+        """Leave the routine before the cramp let go (the summary still offers to save it)."""
         self._finish(gone=False)
 
-    def _finish(self, gone: bool) -> None:
-        from cramp_coach.screens.summary import SaveRequest, SummaryScreen  # only needed at the end
+    def action_leave_for(self, mode: str) -> None:
+        """F1, F2, F3 while the routine runs: ask first, and offer to save what there is."""
+        self.leave_for(mode)
+
+    def leave_for(self, mode: str) -> None:
+        """Going to another part of the app (a key or the palette): ask first, offer to save."""
+        from cramp_coach.screens.dialogs import ChoiceScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self._finish(gone=False, then=mode)
+            elif choice == "leave":
+                assert self.run is not None
+                self.stop_clock()
+                self._close(ReliefResult(self.run.finish(gone=False)), then=mode)
+
+        question = Content.assemble(
+            ("Leave the relief routine?", "bold"), "\n", literal(f"It is still running; this cramp is not saved yet. Go to {MODE_NAMES[mode]}:"),
+        )
+        choices = [("s", "save", "Save it first"), ("l", "leave", "Leave, don't save"), ("escape", "stay", "Stay")]
+        self.app.push_screen(ChoiceScreen(question, choices), chosen)
+
+    def _finish(self, gone: bool, then: str | None = None) -> None:
+        from cramp_coach.screens.summary import SummaryScreen  # only needed at the end
 
         assert self.run is not None
-        summary = self.run.finish(gone=gone)
-        self.app.last_run = summary
-        aftercare = self.app.services.advice("aftercare")
+        run = self.run.finish(gone=gone)
+        self.stop_clock()
 
-        def closed(request: SaveRequest | None) -> None:
-            if request is not None:
-                self.app.save_relief(request)
-            self.app.close_relief(self)
+        def summary_closed(saved: Cramp | None) -> None:
+            self._close(ReliefResult(run, saved=saved), then=then)
 
-        self.app.push_screen(SummaryScreen(summary, self.run.routine, aftercare, triage=self.triage), closed)
+        self.app.push_screen(SummaryScreen(run, triage=self.triage), summary_closed)
+
+    def _close(self, result: ReliefResult, then: str | None = None) -> None:
+        """Dismiss with ``result``; as the first screen there is nothing below, so home opens over it."""
+        if len(self.app.screen_stack) > 1:
+            self.dismiss(result)
+            if then is not None:
+                self.app.switch_mode(then)
+        elif then is not None:
+            self.app.switch_mode(then)  # this finished screen stays behind, asleep, in the first stack
+        else:  # home goes on top; this finished screen stays below it, asleep
+            from cramp_coach.screens.home import HomeScreen
+
+            self.app.push_screen(HomeScreen(after=result))

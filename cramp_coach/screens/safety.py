@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.style import Style
 from textual.widgets import Button, Footer, Static
 
+from cramp_coach.core.models import NOT_TYPICAL_TAG, RESTLESS_TAG, Cramp, cramp_from_dict
 from cramp_coach.core.safety import Question, TriageFlow
+from cramp_coach.screens.base import CoachModal, CoachScreen
 from cramp_coach.widgets.safe import literal, plain
+
+# What the diary notes for an answer that was not a typical cramp (kept apart from cramps by its tag).
+NOT_A_CRAMP_NOTES = {
+    "restless": "Logged after the 'is this a cramp?' questions: it sounded like restless legs; worth mentioning to a clinician.",
+    "soon": "Logged after the 'is this a cramp?' questions: see a clinician soon, not tonight.",
+}
+GO_ON_LABELS = {"relief": "Start relief  ⏎", "redflag": "See the signs  ⏎", "soon": "Log it for a clinician  ⏎"}
+
+
+def not_a_cramp_entry(outcome: str, answers: tuple[str, ...], when: datetime) -> Cramp:
+    """The diary entry for what the questions found was not a typical cramp (restless, soon, unclear)."""
+    tag = RESTLESS_TAG if outcome == "restless" else NOT_TYPICAL_TAG
+    note = NOT_A_CRAMP_NOTES.get(outcome, "Logged after the 'is this a cramp?' questions; worth mentioning to a clinician.")
+    return cramp_from_dict({"started_at": when, "muscle": "other", "tags": [tag], "triage": list(answers), "note": note})
 
 
 def headed(title: str, *lines: str) -> Content:
@@ -22,7 +39,7 @@ def headed(title: str, *lines: str) -> Content:
     return Content.assemble(*parts)
 
 
-class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
+class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
     """A few yes/no questions; dismisses with (outcome id, answers) or None."""
 
     CSS_PATH = "safety.tcss"
@@ -41,7 +58,7 @@ class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
 
     def compose(self) -> ComposeResult:
         # With the person's emergency number filled in wherever emergency help is advised.
-        self.flow = TriageFlow(self.app.services.triage())
+        self.flow = TriageFlow(self.cc.services.triage())
         with Vertical(id="triage-box"):
             yield Static("[b]Is this a cramp?[/b]", id="triage-title")
             yield Static("", id="triage-text")
@@ -69,7 +86,7 @@ class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
         go_on = self.query_one("#go-on", Button)
         go_on.display = not asking
         if not asking:
-            go_on.label = {"relief": "Start relief  ⏎", "redflag": "See the signs  ⏎"}.get(current.id, "Log it  ⏎")
+            go_on.label = GO_ON_LABELS.get(current.id, "Log it  ⏎")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "yes":
@@ -101,14 +118,14 @@ class TriageScreen(ModalScreen[tuple[str, tuple[str, ...]] | None]):
         self.dismiss(None)
 
 
-class RedFlagsScreen(Screen[None]):
+class RedFlagsScreen(CoachScreen[None]):
     """Signs that need medical help now, and signs to see a clinician about soon."""
 
     CSS_PATH = "safety.tcss"
     BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]
 
     def compose(self) -> ComposeResult:
-        flags = self.app.services.red_flags()
+        flags = self.cc.services.red_flags()
         with VerticalScroll(id="redflags-body"):
             yield Static(Content.assemble(("Red flags", "bold"), " · ", literal(flags.intro)), id="redflags-intro")
             urgent = Content("\n\n").join(headed(f.title, f.action, f"Source: {f.source.title}") for f in flags.urgent)
@@ -135,7 +152,7 @@ def all_sources(app) -> list[tuple[str, list[tuple[str, str, str]]]]:
     return groups
 
 
-class SourcesScreen(Screen[None]):
+class SourcesScreen(CoachScreen[None]):
     """Where every piece of guidance in the app comes from: title and link."""
 
     CSS_PATH = "safety.tcss"

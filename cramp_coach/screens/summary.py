@@ -1,51 +1,36 @@
-"""After a relief run: how it went, and saving it to the diary in one more key."""
+"""After a relief run: how it went, and saving it to the diary in one more key.
+
+The summary saves the entry itself, through the one diary path, and dismisses with the saved
+:class:`~cramp_coach.core.models.Cramp` once it is in the file (or ``None`` when it was not kept).
+While the save runs, keys wait: a second enter can never save twice or start anything else.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
-from cramp_coach.core.content import Advice, Routine
+from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.models import MAX_NOTE, Cramp, ValidationError
 from cramp_coach.core.routine import SIDES, RunSummary
-from cramp_coach.screens.relief import SIDE_KEYS
-from cramp_coach.core.formatting import clock_text
+from cramp_coach.screens.base import CoachModal
+from cramp_coach.screens.keys import INTENSITY_KEYS, SIDE_KEYS
+from cramp_coach.widgets.countdown import elapsed_text
 from cramp_coach.widgets.safe import literal
 
-INTENSITY_KEYS = {str(n): n for n in range(1, 10)} | {"0": 10}
 
-
-@dataclass(frozen=True)
-class SaveRequest:
-    """A finished run the person chose to keep, with what they added."""
-
-    summary: RunSummary
-    side: str | None = None
-    intensity: int | None = None
-    note: str = ""
-    triage: tuple[str, ...] = ()
-    cramp: Cramp | None = None  # the diary entry, already validated
-
-
-def describe_run(summary: RunSummary, routine: Routine) -> Content:
-    """One or two plain sentences about how the run went (step titles shown as written)."""
-    lasted = clock_text(summary.duration_seconds)
-    if summary.gone and summary.ended_by:
-        try:
-            title = routine.steps[routine.step_index(summary.ended_by)].title
-        except (KeyError, ValueError, IndexError):
-            title = summary.ended_by
-        return literal(f"It's gone. The cramp lasted {lasted}; it let go during “{title}”.")
+def describe_run(run: RunSummary, step_title: str) -> Content:
+    """One plain sentence about how the run went: the stored whole seconds, the step as titled."""
+    lasted = clock_text(run.duration_s)
+    if run.gone and run.ended_by:
+        return literal(f"It's gone. The cramp lasted {lasted}; it let go during “{step_title}”.")
     return literal(f"You left the routine after {lasted}.")
 
 
-class SummaryScreen(ModalScreen[SaveRequest | None]):
+class SummaryScreen(CoachModal[Cramp | None]):
     """How long it lasted, which step ended it, and a save-to-diary choice."""
 
     CSS_PATH = "summary.tcss"
@@ -58,27 +43,27 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
     ]
     AUTO_FOCUS = "#save"
 
-    def __init__(self, summary: RunSummary, routine: Routine, aftercare: Advice | None = None, triage: tuple[str, ...] = ()) -> None:
+    def __init__(self, run: RunSummary, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.run = run
         self.triage = triage
-        self.summary = summary
-        self.routine = routine
-        self.aftercare = aftercare
         self.intensity: int | None = None
-        self.side: str | None = summary.side
+        self.side: str | None = run.side
+        self.saving = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="summary-box"):
-            yield Label(describe_run(self.summary, self.routine), id="summary-text")
+        services = self.cc.services
+        with VerticalScroll(id="summary-box"):
+            yield Static(describe_run(self.run, services.step_title(self.run.ended_by)), id="summary-text")
             yield Static(self._step_times(), id="summary-steps")
             yield Static("", id="summary-fields")
-            yield Input(placeholder="A note (optional): press n, type, enter saves", id="summary-note")
+            yield Input(placeholder="A note (optional): press n, type, enter saves", id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
-            if self.aftercare is not None:
-                yield Static(literal(self.aftercare.text), id="summary-aftercare")
-            warnings = self.app.services.warnings
-            if warnings:
-                yield Static(literal("Left out or not used: " + "; ".join(warnings)), id="summary-warnings")
+            aftercare = services.advice("aftercare")
+            if aftercare is not None:
+                yield Static(literal(aftercare.text), id="summary-aftercare")
+            if services.warnings:
+                yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
             with Horizontal(id="summary-buttons"):
                 yield Button("Save to diary  ⏎", id="save", variant="primary")
                 yield Button("Don't save  esc", id="discard")
@@ -87,8 +72,9 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
         self._show_fields()
 
     def _step_times(self) -> Content:
-        names = {step.id: step.title for step in self.routine.steps}
-        parts = [f"{names.get(step_id, step_id)} {clock_text(seconds)}" for step_id, seconds in self.summary.step_seconds.items()]
+        """Time in each step, by its title (also after a switch to another muscle's routine)."""
+        title = self.cc.services.step_title
+        parts = [f"{title(step_id)} {elapsed_text(seconds)}" for step_id, seconds in self.run.step_seconds.items()]
         return literal("Time in each step: " + " · ".join(parts) if parts else "")
 
     def _show_fields(self) -> None:
@@ -124,31 +110,51 @@ class SummaryScreen(ModalScreen[SaveRequest | None]):
 
     def action_save(self) -> None:
         """Keep this cramp in the diary; a note the diary cannot take is refused here, the run kept."""
+        from cramp_coach.screens.diary_writes import save_cramp
+
+        if self.saving:
+            return
         note = self.query_one("#summary-note", Input).value.strip()
         if len(note) > MAX_NOTE:
             self._refuse(f"Note: at most {MAX_NOTE} characters, this one has {len(note)}. Shorten it, then press enter.")
             return
         try:
-            cramp = self.summary.to_cramp(side=self.side, intensity=self.intensity, note=note, triage=self.triage)
+            cramp = self.run.to_cramp(side=self.side, intensity=self.intensity, note=note, triage=self.triage)
         except ValidationError as error:
-            field = getattr(error, "field", "entry").replace("_", " ").capitalize()
-            message = getattr(error, "message", None) or str(error).split(": ", 1)[-1]
-            self._refuse(f"{field}: {message}")
+            self._refuse(f"{error.field.replace('_', ' ').capitalize()}: {error.message}")
             return
-        self.dismiss(SaveRequest(self.summary, side=self.side, intensity=self.intensity, note=cramp.note, triage=self.triage, cramp=cramp))
+        self.saving = True
+        for button in self.query(Button):
+            button.disabled = True
+        self._status("Saving…", error=False)
+        save_cramp(self.cc, cramp, done=self._saved, failed=self._not_saved)
+
+    def _saved(self, cramp: Cramp) -> None:
+        self.dismiss(cramp)
+
+    def _not_saved(self, _error: Exception) -> None:
+        """The person kept a copy elsewhere or gave up (after being asked): nothing is in the diary."""
+        self.dismiss(None)
 
     def _refuse(self, message: str) -> None:
         """Say why the entry cannot be saved as it is; the screen (and the run) stay."""
-        error = self.query_one("#summary-error", Static)
-        error.update(literal(message))
-        error.display = True
+        self._status(message)
         self.query_one("#summary-note", Input).focus()
+
+    def _status(self, message: str, error: bool = True) -> None:
+        line = self.query_one("#summary-error", Static)
+        line.update(literal(message))
+        line.set_class(not error, "calm")
+        line.display = True
 
     def action_discard(self) -> None:
         """Close without saving."""
-        self.dismiss(None)
+        if not self.saving:
+            self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.saving:  # the save is under way: keys wait for it
+            return False
         # While the note has focus, letters and digits are typing, not shortcuts.
         if action in ("intensity", "side", "note") and isinstance(self.focused, Input):
             return False

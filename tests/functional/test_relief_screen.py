@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Digits
 
 from cramp_coach.app import ReliefRequest
+from cramp_coach.core.diary import Diary
 from cramp_coach.screens.home import HomeScreen
-from cramp_coach.screens.relief import ReliefScreen
+from cramp_coach.screens.relief import ReliefResult, ReliefScreen
 from cramp_coach.screens.summary import SummaryScreen
-from tests.helpers import app_with_clock, text_of
+from tests.helpers import app_with_clock, settle, text_of
+
+
+def digits(app) -> str:
+    return app.screen.query_one("#countdown-digits", Digits).value
 
 
 async def test_enter_on_home_starts_calf_relief(hermetic_home, clock):
@@ -31,25 +37,88 @@ async def test_number_key_on_home_picks_the_muscle(hermetic_home, clock):
         assert "Stretch the back of the thigh" in text_of(app, "#step-title")
 
 
+async def test_red_flags_key_shows_from_the_first_frame_at_60x20(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        keys = text_of(app, "#keys")
+        assert keys.startswith("! red flags")
+        assert app.screen.query_one("#keys").region.bottom <= 20
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RedFlagsScreen"
+
+
+async def test_a_held_stretch_waits_and_counts_up(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "hold until it lets go · n when it eases · enter when it's gone" in text_of(app, "#countdown-caption")
+        assert digits(app) == "0:00"
+        clock.advance(23.4)
+        await pilot.pause(0.2)
+        assert digits(app) == "0:23" and "held 0:23" in text_of(app, "#countdown-bar")
+        clock.advance(300)  # far past its 30 s: still there, still counting
+        await pilot.pause(0.2)
+        assert "Stretch the calf" in text_of(app, "#step-title")
+        assert digits(app) == "5:23"
+        await pilot.press("n")  # it eases: on to the massage, a countdown again
+        assert "Rub the calf" in text_of(app, "#step-title")
+        assert digits(app) == "0:45"
+
+
+async def test_the_countdown_never_runs_ahead(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        assert digits(app) == "0:45"
+        clock.advance(0.99)  # the whole first second shows 0:45...
+        await pilot.pause(0.2)
+        assert digits(app) == "0:45"
+        clock.advance(0.02)  # ...and 0:44 only once a full second has gone
+        await pilot.pause(0.2)
+        assert digits(app) == "0:44"
+        assert "Cramp so far 0:01" in text_of(app, "#relief-total")  # the count-up is never rounded up
+
+
+async def test_cautions_show_with_massage_warmth_and_standing_steps_at_60x20(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#caution").display  # the stretch has none
+        expected = {"Rub the calf": "Don't rub it: press !", "Stand on it": "Sit on the edge of the bed",
+                    "Warm the calf": "Warm, not hot"}
+        for title, caution in expected.items():
+            await pilot.press("n")
+            await pilot.pause()
+            assert title in text_of(app, "#step-title")
+            widget = app.screen.query_one("#caution")
+            assert caution in text_of(app, "#caution")
+            assert widget.display and widget.region.height >= 1 and widget.region.bottom <= 20
+
+
 async def test_countdown_moves_with_the_clock_and_holds_when_paused(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
     async with app.run_test() as pilot:
         await pilot.pause()
-        digits = app.screen.query_one("#countdown-digits", Digits)
-        assert digits.value == "0:30"
+        await pilot.press("n")
+        assert digits(app) == "0:45"
         clock.advance(5)
-        await pilot.pause(0.3)
-        assert digits.value == "0:25"
+        await pilot.pause(0.2)
+        assert digits(app) == "0:40"
         await pilot.press("space")
+        assert "space go on" in text_of(app, "#keys") and "pause" not in text_of(app, "#keys")
         clock.advance(60)
-        await pilot.pause(0.3)
-        assert digits.value == "0:25"
+        await pilot.pause(0.2)
+        assert digits(app) == "0:40"
         assert "Paused" in text_of(app, "#countdown-caption")
         await pilot.press("space")
+        assert "space pause" in text_of(app, "#keys")
         clock.advance(2)
-        await pilot.pause(0.3)
-        assert digits.value == "0:23"
-        assert "Cramp so far 1:07" in text_of(app, "#relief-head")
+        await pilot.pause(0.2)
+        assert digits(app) == "0:38"
+        assert "Cramp so far 1:07" in text_of(app, "#relief-total")
 
 
 async def test_keys_next_back_and_add_time(hermetic_home, clock):
@@ -58,16 +127,15 @@ async def test_keys_next_back_and_add_time(hermetic_home, clock):
         await pilot.pause()
         await pilot.press("n")
         assert "Rub the calf" in text_of(app, "#step-title")
-        assert "Step 2 of 4" in text_of(app, "#relief-head")
+        assert "Step 2 of 4" in text_of(app, "#relief-steps")
         assert "Next: Stand on it" in text_of(app, "#next-step")
         await pilot.press("right")
         assert "Stand on it" in text_of(app, "#step-title")
         await pilot.press("b")
+        await pilot.press("plus")
+        assert digits(app) == "1:00"
         await pilot.press("left")
         assert "Stretch the calf" in text_of(app, "#step-title")
-        await pilot.press("plus")
-        await pilot.pause(0.3)
-        assert app.screen.query_one("#countdown-digits", Digits).value == "0:45"
 
 
 async def test_step_change_rings_the_bell_and_highlights_calmly(hermetic_home, clock):
@@ -77,13 +145,13 @@ async def test_step_change_rings_the_bell_and_highlights_calmly(hermetic_home, c
     async with app.run_test() as pilot:
         await pilot.pause()
         clock.advance(60)
-        await pilot.pause(0.3)
+        await pilot.pause(0.2)
         assert "Stretch the calf" in text_of(app, "#step-title")  # held until it lets go
         assert rings == []
         await pilot.press("n")
         assert "Rub the calf" in text_of(app, "#step-title")
         clock.advance(45)  # the massage moves on by itself
-        await pilot.pause(0.3)
+        await pilot.pause(0.2)
         assert "Stand on it" in text_of(app, "#step-title")
         assert len(rings) == 2
         assert app.screen.query_one("#step-panel").has_class("changed")
@@ -99,10 +167,10 @@ async def test_escalation_after_ten_minutes_keeps_the_routine_going(hermetic_hom
         await pilot.pause()
         assert not app.screen.query("#escalation")
         clock.advance(601)
-        await pilot.pause(0.3)
-        panel = app.screen.query_one("#escalation")
-        assert "10 minutes" in str(panel.render())
-        assert "medical help" in str(panel.render())
+        await pilot.pause(0.2)
+        panel = text_of(app, "#escalation")
+        assert "10 minutes" in panel and "medical help" in panel
+        assert "(911, 999, 112, 000)" in panel  # the emergency number where emergency help is advised
         assert isinstance(app.screen, ReliefScreen)
 
 
@@ -116,51 +184,111 @@ async def test_muscle_and_side_keys_and_command_line_presets(hermetic_home, cloc
         assert app.screen.run.side == "left"
 
 
-async def test_only_space_and_enter_take_you_to_a_saved_run(hermetic_home, clock):
-    """The promise of the issue: guided to the end with nothing but space and enter."""
+async def test_summary_after_a_muscle_switch_names_steps_by_title(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        clock.advance(3.7)
+        await pilot.press("2")  # it was the foot
+        clock.advance(2)
+        await pilot.press("enter")
+        await pilot.pause()
+        steps = text_of(app, "#summary-steps")
+        assert "Stretch the calf 0:03" in steps and "-stretch" not in steps
+        first = app.screen.query_one("#summary-text")
+        assert "lasted 0:05" in text_of(app, "#summary-text")
+        assert first.region.width and first.region.height == 2  # wrapped, not cut, at 60x20
+
+
+async def test_summary_shows_the_stored_whole_seconds(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
     async with app.run_test() as pilot:
         await pilot.pause()
-        clock.advance(40)  # the stretch is held until the cramp lets go
-        await pilot.pause(0.3)
-        await pilot.press("space", "space")
+        clock.advance(165.8)  # 2:45.8 is stored as 165 s: the summary says 2:45, not 2:46
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "lasted 2:45" in text_of(app, "#summary-text")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert Diary(hermetic_home).cramps()[0].duration_s == 165
+
+
+async def test_after_saving_a_second_enter_starts_nothing(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        clock.advance(40)
         await pilot.press("enter")  # it's gone
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert "it let go during “Stretch the calf”" in text_of(app, "#summary-text")
         await pilot.press("enter")  # save
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert app.last_run.ended_by == "calf-stretch"
-        assert round(app.last_run.duration_seconds) == 40
+        assert "Saved to your diary" in text_of(app, "#home-after")
+        assert app.focused is None
+        await pilot.press("enter")  # out of habit
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("c")  # a new cramp still starts with one key
+        await pilot.pause()
+        assert isinstance(app.screen, ReliefScreen)
+    assert [c.ended_by for c in Diary(hermetic_home).cramps()] == ["calf-stretch"]
+
+
+async def test_relief_from_home_dismisses_with_its_result(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    results: list[ReliefResult | None] = []
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.open_relief("foot", then=results.append)
+        await pilot.pause()
+        clock.advance(12)
+        await pilot.press("enter", "7", "r", "n")
+        await pilot.press(*"after a long walk")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+    (result,) = results
+    assert result.run.muscle == "foot" and result.run.duration_s == 12 and result.outcome is None
+    assert (result.saved.intensity, result.saved.leg, result.saved.note) == (7, "right", "after a long walk")
+    assert Diary(hermetic_home).cramps() == [result.saved]
 
 
 async def test_escape_leaves_and_does_not_save(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
-    saved = []
-    app.save_relief = saved.append
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert "You left the routine" in text_of(app, "#summary-text")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert saved == []
+        assert "Not saved" in text_of(app, "#home-after")
+    assert Diary(hermetic_home).cramps() == []
 
 
-async def test_summary_intensity_side_and_note_are_kept(hermetic_home, clock):
+@pytest.mark.parametrize("key", ["f1", "f3"])
+async def test_f_keys_during_relief_ask_and_offer_the_save_first(hermetic_home, clock, key):
+    from cramp_coach.screens.dialogs import ChoiceScreen
+
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
-    saved = []
-    app.save_relief = saved.append
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("enter", "7", "r", "n")
-        await pilot.press(*"after a long walk")
+        clock.advance(30)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # stay: the routine runs on
+        await pilot.pause()
+        assert isinstance(app.screen, ReliefScreen) and app.screen.run.phase.value == "running"
+        await pilot.press(key, "s")  # save it first
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
         await pilot.press("enter")
-        await pilot.pause()
-        assert saved[0].intensity == 7 and saved[0].side == "right" and saved[0].note == "after a long walk"
+        await settle(app, pilot)
+        assert app.current_mode == ("home" if key == "f1" else "diary")
+    assert [c.duration_s for c in Diary(hermetic_home).cramps()] == [30]
 
 
 async def test_broken_user_routine_is_left_out_with_a_visible_warning(hermetic_home, clock):

@@ -1,0 +1,34 @@
+"""Screens that know their app: ``self.cc`` is the :class:`~cramp_coach.app.CrampCoachApp`, typed.
+
+Textual types ``Screen.app`` as any ``App``; these bases give mypy the real class, so a screen's use
+of ``services`` or ``diary_job`` is checked. Nothing else is added.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from cramp_coach.app import CrampCoachApp
+
+Result = TypeVar("Result")
+
+
+class CoachScreen(Screen[Result]):
+    """A full screen of cramp coach."""
+
+    @property
+    def cc(self) -> CrampCoachApp:
+        """This screen's app, as cramp coach's own class."""
+        return cast("CrampCoachApp", self.app)
+
+
+class CoachModal(ModalScreen[Result]):
+    """A dialog of cramp coach."""
+
+    @property
+    def cc(self) -> CrampCoachApp:
+        """This dialog's app, as cramp coach's own class."""
+        return cast("CrampCoachApp", self.app)
