@@ -281,7 +281,7 @@ def table_text(rows: list[Row]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for number, line in enumerate(lines):
-        out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+        out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip())
         if number == 0:
             out.append("  ".join("-" * width for width in widths).rstrip())
     return "\n".join(out)

@@ -391,7 +391,7 @@ def _records_from_csv(path: Path, text: str) -> list[dict[str, Any]]:
             if len(row) > len(header):
                 raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
             cells = [restore_cell(cell) if ours else cell for cell in row]
-            records.append({key: (value if value != "" else None) for key, value in zip(header, cells)})
+            records.append({key: (value if value != "" else None) for key, value in zip(header, cells, strict=False)})
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:

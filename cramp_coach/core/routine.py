@@ -55,7 +55,7 @@ class Escalated:
 class Completed:
     """A routine that does not repeat has run through its last step."""
 
-    summary: "RunSummary"
+    summary: RunSummary
 
 
 Event = StepChanged | Escalated | Completed

@@ -404,14 +404,14 @@ async def _stop_app(service) -> None:
     process = getattr(service, "_process", None)
     try:
         await asyncio.wait_for(service.stop(), STOP_SECONDS)
-    except (asyncio.TimeoutError, OSError, RuntimeError):
+    except (TimeoutError, OSError, RuntimeError):
         pass
     if process is None:
         return
     if process.returncode is None:
         try:
             await asyncio.wait_for(process.wait(), STOP_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()

@@ -195,7 +195,7 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
             server.send_signal(signal.SIGINT)
             try:
                 await asyncio.wait_for(server.wait(), 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 server.kill()
     assert server.returncode == 0
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from cramp_coach.core.content import MUSCLES, ContentError, load_library, parse_routine
-from cramp_coach.core.paths import assets_dir
 
 GOOD = """
 id = "mine"

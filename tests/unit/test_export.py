@@ -8,7 +8,7 @@ import io
 import json
 import os
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ HOSTILE = [
     "<img src=http://evil/x.png>", "![x](http://evil/x.png)", "\udcff",
     "'=already quoted", "''-2", "\tTAB", "`code`", "a & b", "# heading", "- item", "1. first",
 ]
-AT = datetime(2026, 11, 25, 3, 10, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 25, 3, 10, tzinfo=UTC)
 
 
 def cramp(note: str = "", **fields):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ def nights(*offsets: int) -> set[date]:
 
 
 def cramp_on(night: date, intensity: int):
-    moment = datetime(night.year, night.month, night.day, 23, 0, tzinfo=timezone.utc)
+    moment = datetime(night.year, night.month, night.day, 23, 0, tzinfo=UTC)
     return cramp_from_dict({"started_at": moment.isoformat(), "muscle": "calf", "intensity": intensity})
 
 

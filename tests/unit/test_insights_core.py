@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from cramp_coach.core.models import Night, cramp_from_dict
 from cramp_coach.core.nights import NightChoiceError, bedtime_night, last_night, night_name, parse_night_choice
 from cramp_coach.core.stats import diary_stats, rise_after_new_medicine, see_clinician_count
 
-UTC = timezone.utc
+UTC = UTC
 DEFAULTS = load_default_items()
 ALL = [item.id for item in DEFAULTS]
 

@@ -12,7 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cramp_coach.core import paths
 from cramp_coach.core.checklist import ChecklistBook, apply_changes, check_title, load_default_items

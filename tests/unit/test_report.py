@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from cramp_coach.core.content import load_library
 from cramp_coach.core.models import cramp_from_dict
@@ -13,7 +13,7 @@ GUIDANCE = load_library().guidance
 
 
 def on(night: date, **fields):
-    moment = datetime(night.year, night.month, night.day, 23, tzinfo=timezone.utc)
+    moment = datetime(night.year, night.month, night.day, 23, tzinfo=UTC)
     return cramp_from_dict({"started_at": moment.isoformat(), "muscle": "calf", "intensity": 4, **fields})
 
 

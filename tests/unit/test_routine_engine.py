@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from cramp_coach.core.content import load_library
 from cramp_coach.core.routine import Escalated, Phase, RoutineRun, StepChanged
 
-WALL = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
+WALL = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_ten_minutes_of_late_polling_has_no_drift(timed, clock):
             run.resume()
     into_cycle = active % cycle
     expected_index = 0
-    for expected_index, step in enumerate(timed.steps):
+    for expected_index, step in enumerate(timed.steps):  # noqa: B007 (read after the loop)
         if into_cycle < step.seconds:
             break
         into_cycle -= step.seconds

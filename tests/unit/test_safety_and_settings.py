@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -91,7 +91,7 @@ def test_settings_round_trip_and_durations(hermetic_home):
 
 
 def test_cramps_rising_after_a_new_medicine():
-    tz = timezone.utc
+    tz = UTC
     start = date(2026, 10, 1)
 
     def on(day: date, tags=()):

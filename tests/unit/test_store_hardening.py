@@ -7,7 +7,7 @@ import json
 import os
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -232,7 +232,7 @@ def test_an_unchanged_edit_keeps_the_exact_start_time(hermetic_home):
     diary = Diary(hermetic_home)
     opened = diary.add_cramp(cramp())
     diary.update_cramp(opened.with_changes(note="x"), expected=opened)
-    assert diary.get_cramp(opened.id).started_at == datetime(2026, 11, 20, 2, 10, 27, 500000, tzinfo=timezone.utc)
+    assert diary.get_cramp(opened.id).started_at == datetime(2026, 11, 20, 2, 10, 27, 500000, tzinfo=UTC)
 
 
 def test_import_skips_identical_records_and_names_conflicts(hermetic_home):
