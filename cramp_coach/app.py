@@ -7,15 +7,21 @@ declared once, in :mod:`cramp_coach.commands`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+import gc
 
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+# Start-up makes many objects and frees few: collecting them meanwhile only delays the first frame.
+# The app turns collection back on (with what start-up made frozen) once the first frame is drawn.
+gc.disable()
 
-from cramp_coach.commands import COMMANDS, app_bindings
-from cramp_coach.services import Services, default_services
+from collections.abc import Callable, Iterable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any, NamedTuple  # noqa: E402
+
+from textual.app import App, SystemCommand  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+
+from cramp_coach.commands import COMMANDS, app_bindings  # noqa: E402
+from cramp_coach.services import Services, default_services  # noqa: E402
 
 if TYPE_CHECKING:
     from cramp_coach.screens.diary_writes import DiaryJob
@@ -84,8 +90,13 @@ class CrampCoachApp(App[None]):
         return ReliefScreen(muscle=self._relief_request.muscle, side=self._relief_request.side)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._show_warnings)  # after the first frame: it reads the routine files
+        self.call_after_refresh(self._after_first_frame)
         self.set_interval(self.THEME_CHECK_SECONDS, self.follow_the_clock, name="theme-clock")
+
+    def _after_first_frame(self) -> None:
+        gc.freeze()  # what start-up made stays: later collections need not look at it again
+        gc.enable()
+        self._show_warnings()
 
     def follow_the_clock(self) -> None:
         """An "auto" theme dims at the night hours (and brightens after) while the app stays open."""
@@ -96,16 +107,14 @@ class CrampCoachApp(App[None]):
             self.theme = wanted
 
     def _show_warnings(self) -> None:
-        """Left-out files and bad settings, as toasts, except where they are listed already.
+        """Left-out files and bad settings, as toasts, except where a screen lists them itself.
 
         Never over the relief countdown: the summary after the routine lists them, as home does.
         """
-        from cramp_coach.screens.guided import GuidedRoutineScreen
-        from cramp_coach.screens.home import HomeScreen
+        if getattr(self.screen, "LISTS_WARNINGS", False):
+            return
         from cramp_coach.widgets.safe import plain
 
-        if isinstance(self.screen, (GuidedRoutineScreen, HomeScreen)):
-            return
         for warning in self.services.warnings:
             self.notify(plain(warning), title="Left out or not used", severity="warning", timeout=12, markup=False)
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from cramp_coach.core.content import Routine
 from cramp_coach.core.routine import Completed, Escalated, Event, Phase, RoutineRun, StepChanged
@@ -36,6 +36,8 @@ def seconds_to_next_second(elapsed: float) -> float:
 class GuidedRoutineScreen(CoachScreen[Any]):
     """A screen that runs a :class:`RoutineRun` and shows its current step."""
 
+    LISTS_WARNINGS = True  # no warning toasts over the clock (the relief summary lists them)
+
     AUTO_FOCUS = ""
     LONGEST_WAIT = 1.0  # seconds between looks at the clock, at most
     GUIDED_BINDINGS = [
@@ -52,13 +54,13 @@ class GuidedRoutineScreen(CoachScreen[Any]):
     def step_panel(self) -> ComposeResult:
         """The step's title, clock, instruction, safety line and tip."""
         with Vertical(id="step-panel"):
-            yield Label("", id="step-title")
+            yield Static("", id="step-title")
             yield Countdown(id="countdown")
             yield Static("", id="instruction")
             yield Static("", id="caution")
             yield Static("", id="tip")
         with Horizontal(id="next-row"):
-            yield Label("", id="next-step")
+            yield Static("", id="next-step")
             yield from self.beside_next_step()
 
     def beside_next_step(self) -> ComposeResult:
@@ -85,7 +87,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         assert run is not None
         step = run.step
         # Titles, instructions and tips may come from the user's own routine files: shown as written.
-        self.query_one("#step-title", Label).update(literal(step.title))
+        self.query_one("#step-title", Static).update(literal(step.title))
         self.query_one("#instruction", Static).update(literal(step.instruction))
         caution = self.query_one("#caution", Static)
         caution.update(literal(f"⚠ {step.caution.text}") if step.caution else "")
@@ -93,7 +95,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         self.query_one("#tip", Static).update(literal(step.tip))
         last = run.index == len(run.routine.steps) - 1
         next_text = "Last step" if last and not run.repeat else f"Next: {run.next_step.title}"
-        self.query_one("#next-step", Label).update(literal(next_text))
+        self.query_one("#next-step", Static).update(literal(next_text))
 
     def caption(self) -> str:
         """The line under the clock."""

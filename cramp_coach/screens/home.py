@@ -32,6 +32,8 @@ OUTCOME_LINES = {
 class HomeScreen(CoachScreen[None]):
     """Where cramp_coach opens: one key to start relief for a calf cramp."""
 
+    LISTS_WARNINGS = True  # home lists left-out files itself: no toasts
+
     CSS_PATH = "home.tcss"
     BINDINGS = [
         *home_bindings(own=frozenset({"cramp_now"})),

@@ -7,13 +7,13 @@ the app's first screen (``cramp-coach relief``) it has nothing below it, so home
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from cramp_coach.core.content import MUSCLE_NAMES
 from cramp_coach.core.models import Cramp
@@ -23,6 +23,9 @@ from cramp_coach.screens.keys import MUSCLE_KEYS, SIDE_KEYS, muscle_choices, sid
 from cramp_coach.widgets.countdown import elapsed_text
 from cramp_coach.widgets.keyline import KeyLine
 from cramp_coach.widgets.safe import literal
+
+if TYPE_CHECKING:
+    from textual.widgets import Button
 
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
 
@@ -68,18 +71,23 @@ class ReliefScreen(GuidedRoutineScreen):
         yield Static("", id="choices")
         yield KeyLine(id="keys")
 
-    def beside_next_step(self) -> ComposeResult:
-        yield Button("It's gone ⏎", id="its-gone", compact=True, variant="primary")
+    def _add_gone_button(self) -> None:
+        """A button to tap or click when the cramp has let go (added after the first frame: the clock comes first)."""
+        from textual.widgets import Button
+
+        button = Button("It's gone ⏎", id="its-gone", compact=True, variant="primary")
+        button.can_focus = False  # enter is "it's gone" already, whatever has focus
+        self.query_one("#next-row").mount(button)
 
     def on_mount(self) -> None:
         services = self.cc.services
-        self.query_one("#its-gone").can_focus = False
         self.start_run(services.library.routine_for(self._muscle), side=self._side)
         if services.first_relief():
             # The first time (even straight from `cramp-coach relief`): what this is, and is not.
             self._first_run = True
             self.mount(Static(self._first_run_text(), id="first-run"), before="#step-panel")
             services.mark_relief_seen()
+        self.call_after_refresh(self._add_gone_button)
 
     def _first_run_text(self) -> Content:
         disclaimer = self.cc.services.advice("disclaimer")
