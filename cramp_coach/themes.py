@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from textual.theme import Theme
 
+_NIGHT_BASES = {
+    "primary": "#b86b12",
+    "secondary": "#8a5a1c",
+    "accent": "#d98c1f",
+    "warning": "#d98c1f",
+    "error": "#c0392b",
+    "success": "#9a7b1c",
+    "surface": "#0c0804",
+    "panel": "#171008",
+    "boost": "#1e140a",
+}
+
 NIGHT = Theme(
     name="cramp-night",
     primary="#b86b12",
@@ -41,6 +53,8 @@ NIGHT = Theme(
         "button-foreground": "#d08a2e",
         "button-color-foreground": "#000000",
         "button-focus-text-style": "bold",
+        # Lightened shades (button edges, hovers) stay within the dim palette.
+        **{f"{name}-lighten-{step}": colour for name, colour in _NIGHT_BASES.items() for step in (1, 2, 3)},
     },
 )
 
