@@ -62,12 +62,13 @@ def save_cramp(
     done: Callable[[Cramp], None] | None = None,
     failed: Callable[[Exception], None] | None = None,
 ) -> None:
-    """Add ``cramp`` to the diary; ``done`` gets it once it is in the file (by default a short note says so)."""
+    """Add ``cramp`` to the diary; ``done`` gets it once it is in the file (without one, a short note says so)."""
     services = app.services
 
     def saved(_: object) -> None:
-        app.notify("Saved to your diary", timeout=4)
-        if done is not None:
+        if done is None:
+            app.notify("Saved to your diary", timeout=4)
+        else:
             done(cramp)
 
     run_job(app, DiaryJob(run=lambda: services.diary().add_cramp(cramp), done=saved, what=what, pending=cramp, failed=failed))

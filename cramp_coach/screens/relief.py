@@ -210,7 +210,8 @@ class ReliefScreen(GuidedRoutineScreen):
             assert self.run is not None
             run = self.run.finish(gone=False)
             self.stop_clock()
-            save_cramp(self.cc, not_a_cramp_entry(outcome, answers, run.started_at), "the entry for what the questions found")
+            entry = not_a_cramp_entry(outcome, answers, run.started_at)
+            save_cramp(self.cc, entry, "the entry for what the questions found", done=lambda _: None)  # home says so
             self._close(ReliefResult(run, outcome=outcome))
 
     def action_muscle(self, muscle: str) -> None:
@@ -277,6 +278,8 @@ class ReliefScreen(GuidedRoutineScreen):
 
     def _close(self, result: ReliefResult, then: str | None = None) -> None:
         """Dismiss with ``result``; as the first screen there is nothing below, so home opens over it."""
+        if then is not None and result.saved is not None:
+            self.notify("Saved to your diary", timeout=4)
         if len(self.app.screen_stack) > 1:
             self.dismiss(result)
             if then is not None:

@@ -61,6 +61,7 @@ def test_relief_in_a_real_terminal(hermetic_home):
     try:
         screen = tmux.wait_for(r"Pull your toes")
         assert "Stretch the calf" in screen
+        assert "! red flags" in screen  # from the first frame
         first = total_seconds(tmux.wait_for(r"Cramp so far \d+:\d\d"))
         deadline = time.monotonic() + 10
         while total_seconds(tmux.screen()) <= first and time.monotonic() < deadline:
@@ -78,7 +79,8 @@ def test_relief_in_a_real_terminal(hermetic_home):
         tmux.keys("Enter")
         tmux.wait_for("It's gone")
         tmux.keys("Escape")
-        tmux.wait_for("Cramp now")
+        home = tmux.wait_for("Cramp now")
+        assert "Not saved" in home  # home, calm: nothing in focus
         tmux.keys("q")
     finally:
         tmux.close()

@@ -1,4 +1,8 @@
-"""Snapshots of the key screens (textual pinned exactly, so these are stable)."""
+"""Snapshots of the relief path's screens (textual pinned exactly, so these are stable).
+
+The wall clock of ``app_with_clock`` is 03:12, so these are in the night theme. The diary,
+checklist and insights screens have their own snapshots (test_lookback_snapshots.py).
+"""
 
 from __future__ import annotations
 
@@ -40,69 +44,6 @@ def test_relief_summary(snap_compare, hermetic_home):
     assert snap_compare(app, terminal_size=(80, 24), run_before=gone_after_forty_seconds)
 
 
-def test_diary_screen(snap_compare, hermetic_home):
-    from cramp_coach.core.diary import Diary
-    from cramp_coach.core.models import cramp_from_dict
-
-    diary = Diary(hermetic_home)
-    for day, (muscle, leg, pain, ended) in enumerate(
-        [("calf", "left", 7, "calf-stretch"), ("foot", "right", 4, "on its own"), ("calf", "both", 5, None)], start=1
-    ):
-        diary.add_cramp(cramp_from_dict({"id": f"snap{day}", "started_at": f"2026-11-0{day}T03:1{day}:00+00:00", "muscle": muscle,
-                                         "leg": leg, "intensity": pain, "duration_s": 60 * day, "ended_by": ended}))
-    app = app_with_clock(hermetic_home, FakeClock())
-
-    async def open_diary(pilot):
-        app.switch_mode("diary")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_diary)
-
-
-def _ticked_book(home):
-    from datetime import date
-
-    from cramp_coach.core.checklist import ChecklistBook
-    from cramp_coach.core.diary import Diary
-    from cramp_coach.core.models import cramp_from_dict
-
-    diary = Diary(home)
-    book = ChecklistBook(diary)
-    for offset in range(1, 6):
-        for item in book.visible()[: 7 if offset % 2 else 3]:
-            book.tick(date(2026, 11, 24 - offset), item.id)
-    book.tick(date(2026, 11, 24), "fluids")
-    for day in (18, 20, 21):
-        diary.add_cramp(cramp_from_dict({"id": f"c{day}", "started_at": f"2026-11-{day}T23:30:00+00:00", "muscle": "calf", "intensity": 5}))
-    return book
-
-
-def test_checklist_screen(snap_compare, hermetic_home):
-    _ticked_book(hermetic_home)
-    app = app_with_clock(hermetic_home, FakeClock())
-
-    async def open_checklist(pilot):
-        app.switch_mode("checklist")
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_checklist)
-
-
-def test_insights_screen(snap_compare, hermetic_home):
-    _ticked_book(hermetic_home)
-    app = app_with_clock(hermetic_home, FakeClock())
-
-    async def open_insights(pilot):
-        app.switch_mode("checklist")
-        await settle(app, pilot)
-        await pilot.press("i")
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=(100, 40), run_before=open_insights)
-
-
 def test_home_screen_day_theme(snap_compare, hermetic_home):
     from datetime import datetime, timezone
 
@@ -114,3 +55,54 @@ def test_home_screen_day_theme(snap_compare, hermetic_home):
     afternoon = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
     app = make_app(services=Services(home=hermetic_home, _library=load_library(hermetic_home), wall_clock=lambda: afternoon))
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+async def _summary(pilot, clock):
+    clock.advance(40)
+    await pilot.press("enter", "6")
+
+
+async def _triage(pilot, clock):
+    await pilot.press("question_mark")
+
+
+async def _red_flags(pilot, clock):
+    await pilot.press("exclamation_mark")
+
+
+async def _sources(pilot, clock):
+    await pilot.press("escape", "escape")  # leave without saving: home, calm
+    await pilot.pause()
+    await pilot.press("s")
+
+
+async def _home_after(pilot, clock):
+    clock.advance(40)
+    await pilot.press("enter", "enter")  # it's gone, saved: home, calm
+
+
+async def _leave_dialog(pilot, clock):
+    clock.advance(25)
+    await pilot.press("f3")
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [_summary, _triage, _red_flags, _sources, _home_after, _leave_dialog],
+    ids=["summary", "triage", "red-flags", "sources", "home-after-saving", "leave-dialog"],
+)
+def test_relief_path_at_60x20_at_night(snap_compare, hermetic_home, reach):
+    clock = FakeClock()
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(side="left"))
+
+    async def go(pilot):
+        await pilot.pause()
+        await reach(pilot, clock)
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=go)
+
+
+def test_home_at_60x20_at_night(snap_compare, hermetic_home):
+    app = app_with_clock(hermetic_home, FakeClock())
+    assert snap_compare(app, terminal_size=(60, 20))
