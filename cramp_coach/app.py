@@ -66,10 +66,12 @@ class CrampCoachApp(App[None]):
 
     def __init__(self, services: Services, relief: ReliefRequest | None = None, start_mode: str | None = None) -> None:
         self._relief_request = relief
+        # Textual opens the mode named by DEFAULT_MODE; "_default" is its first stack, whose screen
+        # is get_default_screen() (relief). Set on this instance only, before Textual reads it.
         if relief is not None:
-            self.DEFAULT_MODE = "_default"  # Textual's first stack: its screen is get_default_screen()
+            setattr(self, "DEFAULT_MODE", "_default")  # noqa: B010 - a class variable to Textual, set per app here
         elif start_mode is not None:
-            self.DEFAULT_MODE = start_mode
+            setattr(self, "DEFAULT_MODE", start_mode)  # noqa: B010
         super().__init__()
         self.services = services
         from cramp_coach.core.settings import THEME_NAMES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 class Command(NamedTuple):
@@ -38,7 +38,7 @@ COMMANDS: tuple[Command, ...] = (
 KEY_SHOWN = {"exclamation_mark": "!"}
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     """The keys that work on every screen (a screen's own bindings come first)."""
     return [
         Binding(command.global_key, command.action, command.label, show=False, priority=command.action == "quit")
@@ -47,7 +47,7 @@ def app_bindings() -> list[Binding]:
     ]
 
 
-def home_bindings(own: frozenset[str] = frozenset()) -> list[Binding]:
+def home_bindings(own: frozenset[str] = frozenset()) -> list[BindingType]:
     """The home screen's one-key actions, the essential ones in its footer; ``own`` are the
     actions home runs itself (the rest run on the app)."""
     return [

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from cramp_coach.core.diary import Diary
@@ -138,7 +140,9 @@ class TextPromptScreen(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, question: str | Content, value: str = "", check=None, max_length: int = 0) -> None:
+    def __init__(
+        self, question: str | Content, value: str = "", check: Callable[[str], str] | None = None, max_length: int = 0
+    ) -> None:
         super().__init__()
         self.question = question if isinstance(question, Content) else literal(question)
         self.max_length = max_length

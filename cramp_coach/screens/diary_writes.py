@@ -74,13 +74,13 @@ def save_cramp(
     run_job(app, DiaryJob(run=lambda: services.diary().add_cramp(cramp), done=saved, what=what, pending=cramp, failed=failed))
 
 
-def run_job(app: App, job: DiaryJob) -> None:
+def run_job(app: App[Any], job: DiaryJob) -> None:
     """Make the diary call in a worker thread; report back on the UI thread."""
     group = "diary-writes" if job.write else "diary-reads"
     app.run_worker(partial(_work, app, job), thread=True, group=group, exit_on_error=False)
 
 
-def _work(app: App, job: DiaryJob) -> None:
+def _work(app: App[Any], job: DiaryJob) -> None:
     from cramp_coach.core import diary as diary_module
 
     conflict_type = getattr(diary_module, "EditConflictError", None)
@@ -125,7 +125,7 @@ def problem_path(error: BaseException) -> str:
     return str(path) if path else ""
 
 
-def _failed(app: App, job: DiaryJob, error: Exception) -> None:
+def _failed(app: App[Any], job: DiaryJob, error: Exception) -> None:
     from cramp_coach.screens.save_problem import SaveProblemScreen
 
     if job.quiet and not job.write:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,7 +40,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
 
     AUTO_FOCUS = ""
     LONGEST_WAIT = 1.0  # seconds between looks at the clock, at most
-    GUIDED_BINDINGS = [
+    GUIDED_BINDINGS: ClassVar[list[Binding]] = [
         Binding("space", "toggle_pause", "pause"),
         Binding("space", "resume", "go on"),
         Binding("n,right", "next_step", "next"),

@@ -33,6 +33,7 @@ class HomeScreen(CoachScreen[None]):
     """Where cramp_coach opens: one key to start relief for a calf cramp."""
 
     LISTS_WARNINGS = True  # home lists left-out files itself: no toasts
+    AUTO_FOCUS = ""  # "Cramp now" is focused by hand, except in the calm moment after a run
 
     CSS_PATH = "home.tcss"
     BINDINGS = [
@@ -43,9 +44,8 @@ class HomeScreen(CoachScreen[None]):
     def __init__(self, after: ReliefResult | None = None) -> None:
         super().__init__()
         self._after = after
+        self._calm = after is not None  # after a run: nothing in focus, so a second enter starts nothing
         self._calm_over = False
-        if after is not None:
-            self.AUTO_FOCUS = ""  # calm: nothing in focus, so a second enter starts nothing
         self._clinician_advice_shown = False
 
     def compose(self) -> ComposeResult:
@@ -83,12 +83,11 @@ class HomeScreen(CoachScreen[None]):
         self.set_class(self.size.height < 24, "short")
 
     def on_screen_suspend(self) -> None:
-        self._calm_over = self.AUTO_FOCUS == ""  # after another screen, home is its usual self again
+        self._calm_over = self._calm  # after another screen, home is its usual self again
 
     def on_screen_resume(self) -> None:
         if self._calm_over:
-            self._calm_over = False
-            self.AUTO_FOCUS = "*"
+            self._calm_over = self._calm = False
             self.query_one("#home-after").display = False
             self.query_one("#cramp-now", Button).focus()
         self._look_at_the_month()
@@ -98,7 +97,7 @@ class HomeScreen(CoachScreen[None]):
         """A calm line about the run just ended; nothing in focus, so enter starts nothing."""
         if result is None:
             return
-        self.AUTO_FOCUS = ""
+        self._calm = True
         self.set_focus(None)
         self.call_after_refresh(self.set_focus, None)  # also after the screen's own focus comes back
         if result.outcome is not None:

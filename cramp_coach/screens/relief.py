@@ -7,10 +7,10 @@ the app's first screen (``cramp-coach relief``) it has nothing below it, so home
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
@@ -42,10 +42,10 @@ class ReliefResult(NamedTuple):
 class ReliefScreen(GuidedRoutineScreen):
     """Guides a person through a relief routine for a cramp happening now."""
 
-    BINDINGS = [
+    KEYS: ClassVar[list[Binding]] = [
         Binding("exclamation_mark", "red_flags", "red flags"),
         *GuidedRoutineScreen.GUIDED_BINDINGS,
-        Binding("enter", "gone", "it's gone", show=False),  # the button beside the keys says it
+        Binding("enter", "gone", "it's gone", show=False),  # the button beside "Next" says it
         Binding("escape", "leave", "leave"),
         Binding("question_mark", "triage", "is this a cramp?", show=False),
         Binding("m", "toggle_bell", "bell on/off", show=False),
@@ -53,6 +53,7 @@ class ReliefScreen(GuidedRoutineScreen):
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
         *[Binding(key, f"leave_for('{mode}')", MODE_NAMES[mode], show=False) for key, mode in (("f1", "home"), ("f2", "checklist"), ("f3", "diary"))],
     ]
+    BINDINGS: ClassVar[list[BindingType]] = [*KEYS]
 
     def __init__(self, muscle: str = "calf", side: str | None = None, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -134,7 +135,7 @@ class ReliefScreen(GuidedRoutineScreen):
 
     def _show_keys(self) -> None:
         self.query_one(KeyLine).show(
-            binding for binding in self.BINDINGS if binding.show and self.check_action(binding.action.split("(")[0], ()) is True
+            binding for binding in self.KEYS if binding.show and self.check_action(binding.action.split("(")[0], ()) is True
         )
 
     def caption(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,9 @@ from cramp_coach.core.models import NOT_TYPICAL_TAG, RESTLESS_TAG, Cramp, cramp_
 from cramp_coach.core.safety import Question, TriageFlow
 from cramp_coach.screens.base import CoachModal, CoachScreen
 from cramp_coach.widgets.safe import literal, plain
+
+if TYPE_CHECKING:
+    from cramp_coach.app import CrampCoachApp
 
 # What the diary notes for an answer that was not a typical cramp (kept apart from cramps by its tag).
 NOT_A_CRAMP_NOTES = {
@@ -135,7 +139,7 @@ class RedFlagsScreen(CoachScreen[None]):
         yield Footer()
 
 
-def all_sources(app) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def all_sources(app: CrampCoachApp) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Every piece of guidance the app shows, grouped, as (what, source title, url)."""
     from cramp_coach.core.checklist import load_default_items
 
@@ -165,7 +169,7 @@ class SourcesScreen(CoachScreen[None]):
                 "it is not a diagnosis. The app never suggests quinine (the FDA warns its risks outweigh any benefit for leg cramps).",
                 id="sources-intro",
             )
-            for group, entries in all_sources(self.app):
+            for group, entries in all_sources(self.cc):
                 # Routine titles and sources may come from the user's own files: all shown as written.
                 seen: set[tuple[str, str]] = set()
                 parts: list[Content | str] = [literal(group, "bold")]

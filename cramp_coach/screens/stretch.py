@@ -46,7 +46,7 @@ class StretchScreen(GuidedRoutineScreen):
         return f"Step {self.run.index + 1} of {len(self.routine.steps)}"
 
     def on_completed(self, event: Completed) -> None:
-        self.app.ring_bell()
+        self.cc.ring_bell()
         self.dismiss(True)
 
     def action_stop(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -33,7 +33,7 @@ def services_with(home, wall: WallClock, clock=None) -> Services:
 
 
 async def test_auto_theme_dims_at_nine_and_brightens_in_the_morning(hermetic_home):
-    wall = WallClock(datetime(2026, 11, 25, 20, 59, 30, tzinfo=timezone.utc))
+    wall = WallClock(datetime(2026, 11, 25, 20, 59, 30, tzinfo=UTC))
     app = make_app(services=services_with(hermetic_home, wall))
     app.THEME_CHECK_SECONDS = 0.05
     async with app.run_test(size=(60, 20)) as pilot:
@@ -42,7 +42,7 @@ async def test_auto_theme_dims_at_nine_and_brightens_in_the_morning(hermetic_hom
         wall.now += timedelta(seconds=31)  # 21:00:01, the app left open
         await pilot.pause(0.2)
         assert app.theme == "cramp-night"
-        wall.now = datetime(2026, 11, 26, 7, 0, 1, tzinfo=timezone.utc)
+        wall.now = datetime(2026, 11, 26, 7, 0, 1, tzinfo=UTC)
         await pilot.pause(0.2)
         assert app.theme == "cramp-day"
 
@@ -98,7 +98,7 @@ async def _to_home(app, pilot, clock):
                          ids=["relief", "summary", "triage", "red-flags", "leave-dialog", "home"])
 async def test_nothing_is_brighter_than_the_night_palette(hermetic_home, reach):
     clock = FakeClock()
-    wall = WallClock(datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc))
+    wall = WallClock(datetime(2026, 11, 25, 3, 12, tzinfo=UTC))
     app = make_app(services=services_with(hermetic_home, wall, clock), relief=ReliefRequest(side="left"))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()

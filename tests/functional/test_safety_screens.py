@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from textual.widgets import Input
 
@@ -11,11 +11,11 @@ from cramp_coach.core.content import load_library
 from cramp_coach.core.diary import Diary
 from cramp_coach.core.models import NOT_TYPICAL_TAG
 from cramp_coach.core.settings import Settings
-from cramp_coach.services import Services
 from cramp_coach.screens.home import HomeScreen
 from cramp_coach.screens.relief import ReliefScreen
 from cramp_coach.screens.safety import RedFlagsScreen, SourcesScreen, TriageScreen
 from cramp_coach.screens.settings import SettingsScreen
+from cramp_coach.services import Services
 from tests.helpers import app_with_clock, settle, text_of
 
 
@@ -191,7 +191,7 @@ async def test_broken_config_never_stops_relief(hermetic_home):
 
 def services_at(home, hour: int) -> Services:
     home.mkdir(parents=True, exist_ok=True)
-    moment = datetime(2026, 11, 25, hour, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 25, hour, 0, tzinfo=UTC)
     return Services(home=home, _library=load_library(home), wall_clock=lambda: moment)
 
 

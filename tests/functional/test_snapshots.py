@@ -6,6 +6,8 @@ checklist and insights screens have their own snapshots (test_lookback_snapshots
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from cramp_coach.app import ReliefRequest
@@ -45,14 +47,14 @@ def test_relief_summary(snap_compare, hermetic_home):
 
 
 def test_home_screen_day_theme(snap_compare, hermetic_home):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cramp_coach.app import make_app
     from cramp_coach.core.content import load_library
     from cramp_coach.services import Services
 
     hermetic_home.mkdir(parents=True, exist_ok=True)
-    afternoon = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)
+    afternoon = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
     app = make_app(services=Services(home=hermetic_home, _library=load_library(hermetic_home), wall_clock=lambda: afternoon))
     assert snap_compare(app, terminal_size=(80, 24))
 
