@@ -220,7 +220,8 @@ def _digit_middles() -> list[dict[str, str]]:
 
 
 def countdown_seen() -> Callable[[str], bool]:
-    """A test for screen text: a Digits clock "M:SS" (or "MM:SS") other than 0:00 has been drawn.
+    """A test for screen text: a Digits clock "M:SS" (or "MM:SS") other than 0:00 has been drawn,
+    or a 0:00 that is really meant: a held stretch's count-up, drawn with "held 0:00" beneath it.
 
     Digits draw each row as one run of characters, so the middle row of the clock appears whole.
     """
@@ -232,7 +233,8 @@ def countdown_seen() -> Callable[[str], bool]:
     pattern = re.compile("|".join(alternatives))
 
     def seen(text: str) -> bool:
-        return any(match.group(0) not in zeros for match in pattern.finditer(text))
+        found = [match.group(0) for match in pattern.finditer(text)]
+        return any(clock not in zeros for clock in found) or (bool(found) and "held 0:00" in text)
 
     return seen
 

@@ -2,7 +2,7 @@
 
 Both run as fresh processes in an 80x24 pseudo-terminal, interleaved, from a folder outside the source
 tree (so the installed package is imported; the script prints where it came from). The clock counts
-from the exec until the terminal has received a Digits clock other than 0:00: for relief its
+from the exec until the terminal has received a Digits clock other than 0:00 (or a held stretch's "held 0:00"): for relief its
 countdown, for the baseline a bare Textual app whose only widget is ``Digits("0:45")``. The moment is
 taken where the pty output is read, the same way for both. Target: within 1.15x the bare app.
 

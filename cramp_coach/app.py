@@ -8,20 +8,15 @@ declared once, in :mod:`cramp_coach.commands`.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-# Start-up makes many objects and frees few: collecting them meanwhile only delays the first frame.
-# The app turns collection back on (with what start-up made frozen) once the first frame is drawn.
-gc.disable()
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
-from collections.abc import Callable, Iterable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Any, NamedTuple  # noqa: E402
-
-from textual.app import App, SystemCommand  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-
-from cramp_coach.commands import COMMANDS, app_bindings  # noqa: E402
-from cramp_coach.services import Services, default_services  # noqa: E402
+from cramp_coach.commands import COMMANDS, app_bindings
+from cramp_coach.services import Services, default_services
 
 if TYPE_CHECKING:
     from cramp_coach.screens.diary_writes import DiaryJob
@@ -96,7 +91,9 @@ class CrampCoachApp(App[None]):
         self.set_interval(self.THEME_CHECK_SECONDS, self.follow_the_clock, name="theme-clock")
 
     def _after_first_frame(self) -> None:
-        gc.freeze()  # what start-up made stays: later collections need not look at it again
+        # `cramp-coach` turns collection off while it starts (start-up makes many objects and frees
+        # few); it comes back on here, with what start-up made frozen out of later collections.
+        gc.freeze()
         gc.enable()
         self._show_warnings()
 

@@ -450,6 +450,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, relief: bool = False, mode: str | None = None) -> int:
+    import gc
+
+    gc.disable()  # until the first frame is drawn (the app turns it back on): the screen comes sooner
     from cramp_coach.app import ReliefRequest, make_app
 
     request = ReliefRequest(muscle=args.muscle, side=args.side) if relief else None

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from cramp_coach.core.checklist import ChecklistBook
-    from cramp_coach.core.content import Advice, Library
+    from cramp_coach.core.content import Advice, Library, Routine
     from cramp_coach.core.diary import Diary
     from cramp_coach.core.safety import RedFlags, Triage
 
@@ -56,6 +56,20 @@ class Services:
             except Exception as error:  # load_library never raises; this is the last guard of relief
                 self._library = Library(routines={}, guidance={}, warnings=[f"The guidance could not be loaded ({type(error).__name__})"])
         return self._library
+
+    def routine_for(self, muscle: str) -> Routine:
+        """The relief routine for ``muscle``. Before the library is needed, and when the person keeps
+        no routines of their own, only that one bundled file is read: relief opens sooner."""
+        if self._library is None:
+            from cramp_coach.core.content import ContentError, has_own_routines, load_bundled_routine
+            from cramp_coach.core.settings import with_durations
+
+            try:
+                if not has_own_routines(self.home):
+                    return with_durations(load_bundled_routine(muscle), self.settings.durations)
+            except (ContentError, OSError):
+                pass  # the library has the fallback and says what went wrong
+        return self.library.routine_for(muscle)
 
     def reload_library(self) -> None:
         """Load the guidance again (after the settings changed step durations)."""

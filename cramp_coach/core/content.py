@@ -394,6 +394,29 @@ def load_routine(file: Path, origin: str = "bundled", warnings: list[str] | None
     return parse_routine(file, text, origin, warnings)
 
 
+def load_bundled_routine(muscle: str, assets: Path | None = None) -> Routine:
+    """Only the bundled routine for ``muscle`` (its file is named after the muscle): what relief
+    needs first, before the rest of the library. Raises ContentError if it cannot be used."""
+    if muscle not in MUSCLES:
+        raise ContentError(f"{muscle}.toml", f"must be one of {', '.join(MUSCLES)}")
+    routine = load_routine((assets or assets_dir()) / "routines" / f"{muscle}.toml")
+    if routine.muscle != muscle:
+        raise ContentError(f"{muscle}.toml", f"is the routine for {routine.muscle}, not {muscle}")
+    return routine
+
+
+def has_own_routines(home: Path) -> bool:
+    """True when the person keeps routine files of their own (or their folder cannot be read)."""
+    folder = user_routines_dir(home)
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.endswith(".toml") for entry in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
 EMERGENCY_TOKEN = "{emergency}"
 LOCAL_EMERGENCY = "your local emergency number (911, 999, 112, 000)"
 

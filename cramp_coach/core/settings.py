@@ -20,7 +20,7 @@ from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS
 from cramp_coach.core.text import one_line
 
 if TYPE_CHECKING:
-    from cramp_coach.core.content import Library
+    from cramp_coach.core.content import Library, Routine
 
 CONFIG_FILE = "config.toml"
 THEMES = ("auto", "night", "day", "high-contrast")
@@ -195,13 +195,18 @@ def save_settings(home: Path, settings: Settings) -> None:
     write_atomically(home / CONFIG_FILE, settings_text(settings))
 
 
+def with_durations(routine: Routine, durations: dict[str, int]) -> Routine:
+    """``routine`` with the user's step durations (by step id) in place of its own."""
+    if not any(step.id in durations for step in routine.steps):
+        return routine
+    steps = tuple(replace(step, seconds=durations.get(step.id, step.seconds)) for step in routine.steps)
+    return replace(routine, steps=steps)
+
+
 def apply_durations(library: Library, durations: dict[str, int]) -> list[str]:
     """Set the user's step durations in the library's routines; returns warnings for unknown step ids."""
-    from cramp_coach.core.content import Routine
-
     known: set[str] = set()
     for routine_id, routine in list(library.routines.items()):
-        steps = tuple(replace(step, seconds=durations.get(step.id, step.seconds)) for step in routine.steps)
         known.update(step.id for step in routine.steps)
-        library.routines[routine_id] = Routine(routine.id, routine.muscle, routine.title, steps, routine.origin)
+        library.routines[routine_id] = with_durations(routine, durations)
     return [f"{CONFIG_FILE}: durations.{_shown_key(step_id)} is not a relief step; ignored" for step_id in durations if step_id not in known]

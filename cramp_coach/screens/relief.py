@@ -82,7 +82,7 @@ class ReliefScreen(GuidedRoutineScreen):
 
     def on_mount(self) -> None:
         services = self.cc.services
-        self.start_run(services.library.routine_for(self._muscle), side=self._side)
+        self.start_run(services.routine_for(self._muscle), side=self._side)
         if services.first_relief():
             # The first time (even straight from `cramp-coach relief`): what this is, and is not.
             self._first_run = True
@@ -219,7 +219,7 @@ class ReliefScreen(GuidedRoutineScreen):
         """Switch to the routine for another muscle."""
         assert self.run is not None
         if self.run.routine.muscle != muscle:
-            self.handle([self.run.switch_routine(self.cc.services.library.routine_for(muscle))])
+            self.handle([self.run.switch_routine(self.cc.services.routine_for(muscle))])
 
     def action_side(self, side: str) -> None:
         """Record which leg is cramping."""
