@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +21,7 @@ from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.nights import last_night, night_name
 from cramp_coach.screens.diary import is_morning, plural
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import line, literal
 
@@ -67,7 +67,7 @@ def read_night(services, night: date) -> NightView:
 def record_no_cramps(screen, after: Callable[[], None]) -> None:
     """Keep last night in the diary as a night with no cramps (its record is saved as it is, ticks
     and all), unless the diary holds cramps for it; ``after`` runs once it is saved."""
-    services = screen.app.services
+    services = screen.cc.services
     night = last_night(services.wall_clock())
 
     def save() -> int:
@@ -84,7 +84,7 @@ def record_no_cramps(screen, after: Callable[[], None]) -> None:
             screen.notify(f"Saved: no cramps last night ({night.strftime('%a %d %b')}).", timeout=5)
         after()
 
-    screen.app.diary_job(DiaryJob(run=save, done=saved, what=f"last night ({night.isoformat()}) with no cramps"))
+    screen.cc.diary_job(DiaryJob(run=save, done=saved, what=f"last night ({night.isoformat()}) with no cramps"))
 
 
 def night_label(night: date, now: datetime) -> str:
@@ -100,7 +100,7 @@ def item_prompt(item: ChecklistItem, ticked: bool) -> Content:
     return Content.assemble(box, " ", line(item.title), "  " if timer else "", timer)
 
 
-class ChecklistScreen(Screen[None]):
+class ChecklistScreen(CoachScreen[None]):
     """Tonight's list (or a past night's, to correct it)."""
 
     CSS_PATH = "checklist.tcss"
@@ -133,7 +133,7 @@ class ChecklistScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.tonight = self.app.services.tonight()
+        self.tonight = self.cc.services.tonight()
         self.night = self.tonight
         self.load()
         self.set_interval(60, self.refresh_bindings)  # the morning key comes and goes with the clock
@@ -141,15 +141,15 @@ class ChecklistScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only."""
         if action == "no_cramps":
-            return is_morning(self.app.services.wall_clock())
+            return is_morning(self.cc.services.wall_clock())
         return True
 
     # -- loading -----------------------------------------------------------------------------------
     def load(self) -> None:
         """Read the items, this night's ticks and the streak (off the event loop)."""
-        night, services = self.night, self.app.services
+        night, services = self.night, self.cc.services
         assert night is not None
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(run=lambda: read_night(services, night), done=self._show, write=False, what="the checklist", failed=self._failed)
         )
 
@@ -173,7 +173,7 @@ class ChecklistScreen(Screen[None]):
 
     def _show_head(self) -> None:
         assert self.night is not None and self.tonight is not None
-        now = self.app.services.wall_clock()
+        now = self.cc.services.wall_clock()
         done = sum(1 for item in self.items if item.id in self.ticked)
         head = Content.assemble(
             ("Bedtime checklist", "bold"),
@@ -222,9 +222,9 @@ class ChecklistScreen(Screen[None]):
         def undo_on_screen(_: Exception) -> None:
             self.load()  # the tick was not saved: show what the diary holds
 
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(
-                run=lambda: self.app.services.checklist().tick(night, item_id, done),
+                run=lambda: self.cc.services.checklist().tick(night, item_id, done),
                 done=lambda _: self.load(),  # the streak may have changed
                 what=f"the {'tick' if done else 'untick'} of this item",
                 failed=undo_on_screen,

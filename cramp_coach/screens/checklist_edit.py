@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cramp_coach.core import checklist as lists
 from cramp_coach.core.checklist import ChecklistItem
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import line, literal
 
 
-class ChecklistEditScreen(Screen[None]):
+class ChecklistEditScreen(CoachScreen[None]):
     """Every item, hidden ones too; each change is saved at once."""
 
     CSS_PATH = "checklist.tcss"
@@ -44,8 +44,8 @@ class ChecklistEditScreen(Screen[None]):
 
     def load(self) -> None:
         """Read every item (off the UI thread)."""
-        self.app.diary_job(
-            DiaryJob(run=lambda: self.app.services.checklist().items(), done=self._loaded, write=False, what="the checklist", failed=self._failed)
+        self.cc.diary_job(
+            DiaryJob(run=lambda: self.cc.services.checklist().items(), done=self._loaded, write=False, what="the checklist", failed=self._failed)
         )
 
     def _loaded(self, items: list[ChecklistItem], keep: str | None = None) -> None:
@@ -75,9 +75,9 @@ class ChecklistEditScreen(Screen[None]):
 
     def _save(self, items: list[ChecklistItem], keep: str | None = None) -> None:
         """Save the changed list (off the UI thread); the screen shows it once it is saved."""
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(
-                run=lambda: self.app.services.checklist().save(items),
+                run=lambda: self.cc.services.checklist().save(items),
                 done=lambda _: self._loaded(items, keep),
                 what="your change to the checklist",
             )
@@ -124,13 +124,13 @@ class ChecklistEditScreen(Screen[None]):
         from cramp_coach.screens.dialogs import ConfirmScreen
 
         def restore() -> list[ChecklistItem]:
-            book = self.app.services.checklist()
+            book = self.cc.services.checklist()
             book.restore_defaults()
             return book.items()
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.diary_job(DiaryJob(run=restore, done=self._loaded, what="restoring the default checklist"))
+                self.cc.diary_job(DiaryJob(run=restore, done=self._loaded, what="restoring the default checklist"))
 
         self.app.push_screen(ConfirmScreen("Restore the default checklist? Your own items and names go.", yes="Restore"), answered)
 

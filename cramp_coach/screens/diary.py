@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
 from cramp_coach.core.stats import filter_cramps
 from cramp_coach.core.formatting import duration_text
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import literal, plain
 from cramp_coach.core.text import one_line
@@ -47,7 +47,7 @@ def cell(value: object) -> Text:
     return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…")
 
 
-class DiaryScreen(Screen[None]):
+class DiaryScreen(CoachScreen[None]):
     """Browse, filter and edit the diary."""
 
     CSS_PATH = "diary.tcss"
@@ -102,7 +102,7 @@ class DiaryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only."""
         if action == "no_cramps":
-            return is_morning(self.app.services.wall_clock())
+            return is_morning(self.cc.services.wall_clock())
         return True
 
     def _after_first_frame(self) -> None:
@@ -136,10 +136,10 @@ class DiaryScreen(Screen[None]):
         """Read the diary in a thread and show it."""
 
         def read():
-            diary = self.app.services.diary()
+            diary = self.cc.services.diary()
             return diary.signature(), diary.cramps()
 
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(run=read, done=lambda loaded: self._show_loaded(loaded[1], loaded[0]), write=False, what="the diary", failed=self._failed)
         )
 
@@ -158,7 +158,7 @@ class DiaryScreen(Screen[None]):
 
     def _current_signature(self) -> tuple[int, int] | None:
         try:
-            return self.app.services.diary().signature()
+            return self.cc.services.diary().signature()
         except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next load says why
             return None
 
@@ -224,7 +224,7 @@ class DiaryScreen(Screen[None]):
         table = self.query_one("#history", DataTable)
         current = self._current_id()
         table.clear()
-        title = self.app.services.step_title
+        title = self.cc.services.step_title
         for cramp in self._shown[: self._limit]:
             table.add_row(
                 cell(cramp.started_at.strftime("%Y-%m-%d")),
@@ -283,7 +283,7 @@ class DiaryScreen(Screen[None]):
         """Add a cramp by hand."""
         from cramp_coach.screens.entry_forms import CrampFormScreen
 
-        now = self.app.services.wall_clock()
+        now = self.cc.services.wall_clock()
         self.app.push_screen(CrampFormScreen(now=now), lambda cramp: cramp and self._write("add", cramp))
 
     def action_edit(self) -> None:
@@ -322,12 +322,12 @@ class DiaryScreen(Screen[None]):
         from cramp_coach.screens.entry_forms import NightFormScreen
 
         cramp = self._current()
-        night = cramp.night if cramp else night_of(self.app.services.wall_clock())
+        night = cramp.night if cramp else night_of(self.cc.services.wall_clock())
 
         def opened(record: Night) -> None:
             self.app.push_screen(NightFormScreen(record), lambda saved: saved and self._write_night(saved))
 
-        self.app.diary_job(DiaryJob(run=lambda: self.app.services.diary().night(night), done=opened, write=False, what="that night"))
+        self.cc.diary_job(DiaryJob(run=lambda: self.cc.services.diary().night(night), done=opened, write=False, what="that night"))
 
     def action_stats(self) -> None:
         """Show the diary's statistics."""
@@ -371,7 +371,7 @@ class DiaryScreen(Screen[None]):
     WHAT = {"add": "the cramp you added", "update": "your changes to this cramp", "restore": "the cramp you put back", "delete": "deleting this cramp"}
 
     def _write(self, kind: str, cramp: Cramp, expected: Cramp | None = None) -> None:
-        diary = self.app.services.diary
+        diary = self.cc.services.diary
 
         def write():
             if kind in ("add", "restore"):
@@ -380,7 +380,7 @@ class DiaryScreen(Screen[None]):
                 return diary().update_cramp(cramp, expected=expected) if expected is not None else diary().update_cramp(cramp)
             return diary().delete_cramp(cramp.id)
 
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(
                 run=write,
                 done=lambda _: self._written(kind, cramp, self.MESSAGES[kind]),
@@ -414,9 +414,9 @@ class DiaryScreen(Screen[None]):
         self.load()
 
     def _write_night(self, night: Night) -> None:
-        self.app.diary_job(
+        self.cc.diary_job(
             DiaryJob(
-                run=lambda: self.app.services.diary().save_night(night),
+                run=lambda: self.cc.services.diary().save_night(night),
                 done=lambda _: self.notify(f"Night of {night.night} saved", timeout=4),
                 what=f"the night of {night.night}",
                 pending=night,

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cramp_coach.core.models import (
@@ -24,6 +23,7 @@ from cramp_coach.core.models import (
     night_from_dict,
 )
 from cramp_coach.core.formatting import duration_text
+from cramp_coach.screens.base import CoachModal
 from cramp_coach.core.text import one_line
 from cramp_coach.widgets.safe import labelled, literal, plain
 
@@ -59,7 +59,7 @@ def describe_cramp(cramp: Cramp, step_title) -> Content:
     return Content("\n").join(labelled(f"{label:<10}", value) for label, value in rows)
 
 
-class CrampDetailScreen(ModalScreen[str | None]):
+class CrampDetailScreen(CoachModal[str | None]):
     """One cramp in full; e to edit, d to delete."""
 
     CSS_PATH = "entry_forms.tcss"
@@ -79,7 +79,7 @@ class CrampDetailScreen(ModalScreen[str | None]):
             yield Label(title, classes="entry-title")
             if self.cramp.triage:
                 yield Static(labelled("Answers  ", "; ".join(self.cramp.triage)), id="detail-triage")
-            yield Static(describe_cramp(self.cramp, self.app.services.step_title), id="detail-text")
+            yield Static(describe_cramp(self.cramp, self.cc.services.step_title), id="detail-text")
             yield Static("[b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close", classes="entry-hint")
 
     def action_choose(self, choice: str | None) -> None:
@@ -87,7 +87,7 @@ class CrampDetailScreen(ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class EntryFormScreen(ModalScreen):
+class EntryFormScreen(CoachModal):
     """What the entry forms share: save with ctrl+s or enter, cancel with escape, errors beneath."""
 
     CSS_PATH = "entry_forms.tcss"
@@ -148,10 +148,10 @@ class CrampFormScreen(EntryFormScreen):
     def compose(self) -> ComposeResult:
         cramp = self.cramp
         now = self.now or datetime.now().astimezone()
-        library = self.app.services.library
+        library = self.cc.services.library
         steps = [(literal(f"{routine.title}: {step.title}"), step.id) for routine in library.routines.values() for step in routine.steps]
         if cramp and cramp.ended_by and cramp.ended_by not in {ON_ITS_OWN, *(step_id for _, step_id in steps)}:
-            steps.append((literal(self.app.services.step_title(cramp.ended_by)), cramp.ended_by))  # a step no longer in any routine
+            steps.append((literal(self.cc.services.step_title(cramp.ended_by)), cramp.ended_by))  # a step no longer in any routine
         with VerticalScroll(classes="entry-box"):
             yield Label("Edit cramp" if cramp else "Add a cramp", classes="entry-title")
             yield Label("When (YYYY-MM-DD HH:MM)")

@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
 from cramp_coach.core.insights import InsightsReport
 from cramp_coach.screens.diary import plural
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import joined, line, literal
 
@@ -114,7 +114,7 @@ def trial_text(report: InsightsReport) -> Content:
     return Content.assemble(("6-week stretching trial", "bold"), "\n", literal(report.trial.sentence()))
 
 
-class InsightsScreen(Screen[None]):
+class InsightsScreen(CoachScreen[None]):
     """Habits and insights from the diary; t starts or stops the 6-week stretching trial."""
 
     CSS_PATH = "insights.tcss"
@@ -140,8 +140,8 @@ class InsightsScreen(Screen[None]):
 
     def load(self) -> None:
         """Read the diary once and build the report, off the event loop."""
-        services = self.app.services
-        self.app.diary_job(DiaryJob(run=lambda: build_report(services), done=self._show, write=False, what="the diary", failed=self._failed))
+        services = self.cc.services
+        self.cc.diary_job(DiaryJob(run=lambda: build_report(services), done=self._show, write=False, what="the diary", failed=self._failed))
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#habits", Static).update(Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error))))
@@ -160,7 +160,7 @@ class InsightsScreen(Screen[None]):
         if self.report is None:
             self.notify("The diary has not been read yet, so the trial cannot be changed.", severity="warning", timeout=5)
             return
-        tonight = self.app.services.tonight()
+        tonight = self.cc.services.tonight()
         if self.report.trial is None:
             question = "Start a 6-week stretching trial tonight? Stretch both legs with the checklist's timers every night."
             self.app.push_screen(ConfirmScreen(question, yes="Start"), lambda yes: yes and self._trial("start", tonight))
@@ -168,7 +168,7 @@ class InsightsScreen(Screen[None]):
             self.app.push_screen(ConfirmScreen("Stop the stretching trial?", yes="Stop"), lambda yes: yes and self._trial("stop", tonight))
 
     def _trial(self, change: str, tonight: date) -> None:
-        services = self.app.services
+        services = self.cc.services
 
         def write() -> None:
             book = services.checklist()
@@ -178,4 +178,4 @@ class InsightsScreen(Screen[None]):
                 book.stop_trial()
 
         what = "starting the stretching trial" if change == "start" else "stopping the stretching trial"
-        self.app.diary_job(DiaryJob(run=write, done=lambda _: self.load(), what=what))
+        self.cc.diary_job(DiaryJob(run=write, done=lambda _: self.load(), what=what))

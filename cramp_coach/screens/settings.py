@@ -13,15 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, Settings, SettingProblem, save_settings, validate_settings
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.widgets.safe import labelled, literal
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(CoachScreen[None]):
     """Edit config.toml; a value that is not allowed is named at its field, and nothing is saved."""
 
     CSS_PATH = "settings.tcss"
@@ -44,7 +44,7 @@ class SettingsScreen(Screen[None]):
         return widget
 
     def compose(self) -> ComposeResult:
-        services = self.app.services
+        services = self.cc.services
         settings = services.settings
         with VerticalScroll(id="settings-body"):
             yield Static(Content.assemble(("Settings", "bold"), " · saved in ", literal(services.home / CONFIG_FILE)), id="settings-title")
@@ -144,7 +144,7 @@ class SettingsScreen(Screen[None]):
 
     def apply(self, settings: Settings) -> None:
         """Save ``settings`` to config.toml and use them now; a file that cannot be written says so at the top."""
-        services = self.app.services
+        services = self.cc.services
         try:
             save_settings(services.home, settings)
         except OSError as error:

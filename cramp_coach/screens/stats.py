@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.report import StatsReport
 from cramp_coach.core.stats import NEW_MEDICINE_TAG, bar_chart
+from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import joined, line, literal
 
@@ -57,7 +57,7 @@ def chart(title: str, rows: list[tuple[str, int]]) -> Content:
     return Content.assemble((title, "bold"), "\n", "\n".join(bars) or "none yet")
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(CoachScreen[None]):
     """Charts and figures over the whole diary (or the entries the diary screen has read)."""
 
     CSS_PATH = "stats.tcss"
@@ -78,8 +78,8 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        services, entries = self.app.services, self.entries
-        self.app.diary_job(
+        services, entries = self.cc.services, self.entries
+        self.cc.diary_job(
             DiaryJob(run=lambda: build_report(services, entries), done=self._show, write=False, what="the diary", failed=self._failed)
         )
 
