@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from cramp_coach import __version__
 from cramp_coach.core.models import (
@@ -273,11 +274,13 @@ def _listed(items: Sequence[str]) -> str:
     return shown + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 
-def _validate_import(raw_cramps: list, raw_nights: list, now: datetime) -> tuple[list, list, list[str]]:
+def _validate_import(raw_cramps: list[Any], raw_nights: list[Any], now: datetime) -> tuple[list[Any], list[Any], list[str]]:
     """Every record checked (not only up to the first bad one); problems name the record and field."""
     from cramp_coach.core.models import night_from_dict
 
-    cramps, nights, problems = [], [], []
+    cramps: list[Any] = []
+    nights: list[Any] = []
+    problems: list[str] = []
     for kind, records, build, valid in (
         ("cramp", raw_cramps, lambda r: cramp_from_dict(r, now=now), cramps),
         ("night", raw_nights, night_from_dict, nights),

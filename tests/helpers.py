@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cramp_coach.app import CrampCoachApp, ReliefRequest, make_app
 from cramp_coach.core.content import load_library
 from cramp_coach.services import Services
 
-FIXED_WALL = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
+FIXED_WALL = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)
 
 
 def text_of(app, selector: str) -> str:

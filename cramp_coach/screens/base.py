@@ -1,11 +1,12 @@
 """Screens that know their app: ``self.cc`` is the :class:`~cramp_coach.app.CrampCoachApp`, typed.
 
 Textual types ``Screen.app`` as any ``App``; these bases give mypy the real class, so a screen's use
-of ``services`` or ``diary_job`` is checked. Nothing else is added.
+of ``services`` or ``diary_job`` is checked. ``on_result`` wraps a dialog's callback.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -14,6 +15,18 @@ if TYPE_CHECKING:
     from cramp_coach.app import CrampCoachApp
 
 Result = TypeVar("Result")
+Value = TypeVar("Value")
+
+
+def on_result(action: Callable[[Value], object]) -> Callable[[Value | None], None]:
+    """A dialog's dismiss callback that runs ``action`` only with a result (a value, a yes), not
+    when the dialog was cancelled."""
+
+    def callback(result: Value | None) -> None:
+        if result:
+            action(result)
+
+    return callback
 
 
 class CoachScreen(Screen[Result]):

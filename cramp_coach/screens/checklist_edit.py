@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from cramp_coach.core import checklist as lists
 from cramp_coach.core.checklist import ChecklistItem
-from cramp_coach.screens.base import CoachScreen
+from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import line, literal
 
@@ -104,7 +104,7 @@ class ChecklistEditScreen(CoachScreen[None]):
         title = next(item.title for item in self.items if item.id == item_id)
         self.app.push_screen(
             TextPromptScreen("New name:", value=title, check=lists.check_title, max_length=lists.MAX_TITLE),
-            lambda new: new and self._save(lists.rename_item(self.items, item_id, new), keep=item_id),
+            on_result(lambda new: self._save(lists.rename_item(self.items, item_id, str(new)), keep=item_id)),
         )
 
     def action_hide(self) -> None:

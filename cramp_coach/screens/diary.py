@@ -11,13 +11,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Input, Static
 
+from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
 from cramp_coach.core.stats import filter_cramps
-from cramp_coach.core.formatting import duration_text
-from cramp_coach.screens.base import CoachScreen
+from cramp_coach.core.text import one_line
+from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import literal, plain
-from cramp_coach.core.text import one_line
 
 PAGE_ROWS = 300
 POLL_SECONDS = 2.0
@@ -78,7 +78,7 @@ class DiaryScreen(CoachScreen[None]):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table
@@ -184,8 +184,10 @@ class DiaryScreen(CoachScreen[None]):
                     problems.append(str(error))
                 except Exception:  # noqa: BLE001 - whatever is typed, the filter only says it cannot use it
                     problems.append(f"{'from' if key == 'start' else 'to'}: must be a date like 2026-11-25")
-        leg = self.query_one("#filter-leg").value
-        muscle = self.query_one("#filter-muscle").value
+        from textual.widgets import Select  # built with the filter bar, on first use
+
+        leg = self.query_one("#filter-leg", Select).value
+        muscle = self.query_one("#filter-muscle", Select).value
         return (
             {
                 **days,
@@ -284,7 +286,10 @@ class DiaryScreen(CoachScreen[None]):
         from cramp_coach.screens.entry_forms import CrampFormScreen
 
         now = self.cc.services.wall_clock()
-        self.app.push_screen(CrampFormScreen(now=now), lambda cramp: cramp and self._write("add", cramp))
+        def added(cramp: Cramp) -> None:
+            self._write("add", cramp)
+
+        self.app.push_screen(CrampFormScreen(now=now), on_result(added))
 
     def action_edit(self) -> None:
         """Edit the selected cramp."""
@@ -298,7 +303,10 @@ class DiaryScreen(CoachScreen[None]):
         from cramp_coach.screens.entry_forms import CrampFormScreen
 
         kind = "update" if expected is not None else "add"
-        self.app.push_screen(CrampFormScreen(shown), lambda edited: edited and self._write(kind, edited, expected=expected))
+        def edited(cramp: Cramp) -> None:
+            self._write(kind, cramp, expected=expected)
+
+        self.app.push_screen(CrampFormScreen(shown), on_result(edited))
 
     def action_delete(self) -> None:
         """Delete the selected cramp, after asking."""
@@ -308,7 +316,7 @@ class DiaryScreen(CoachScreen[None]):
         if cramp is None:
             return
         question = f"Delete the cramp of {cramp.started_at.strftime('%a %d %b %Y, %H:%M')}?\nYou can undo it right after with u."
-        self.app.push_screen(ConfirmScreen(question, yes="Delete"), lambda yes: yes and self._write("delete", cramp))
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), on_result(lambda yes: self._write("delete", cramp)))
 
     def action_undo(self) -> None:
         """Put back the cramp deleted last."""
@@ -325,7 +333,7 @@ class DiaryScreen(CoachScreen[None]):
         night = cramp.night if cramp else night_of(self.cc.services.wall_clock())
 
         def opened(record: Night) -> None:
-            self.app.push_screen(NightFormScreen(record), lambda saved: saved and self._write_night(saved))
+            self.app.push_screen(NightFormScreen(record), on_result(self._write_night))
 
         self.cc.diary_job(DiaryJob(run=lambda: self.cc.services.diary().night(night), done=opened, write=False, what="that night"))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
+from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import (
     COMMON_TAGS,
     DIARY_MUSCLES,
@@ -22,9 +25,8 @@ from cramp_coach.core.models import (
     cramp_from_dict,
     night_from_dict,
 )
-from cramp_coach.core.formatting import duration_text
-from cramp_coach.screens.base import CoachModal
 from cramp_coach.core.text import one_line
+from cramp_coach.screens.base import CoachModal
 from cramp_coach.widgets.safe import labelled, literal, plain
 
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
@@ -162,7 +164,8 @@ class CrampFormScreen(EntryFormScreen):
             with Horizontal(classes="form-row"):
                 yield Input(value="" if not cramp or cramp.intensity is None else str(cramp.intensity), placeholder="intensity 0-10", id="form-intensity")
                 yield Input(value=duration_text(cramp.duration_s) if cramp else "", placeholder="duration m:ss", id="form-duration")
-            yield Select([("on its own", ON_ITS_OWN), *steps], value=cramp.ended_by if cramp and cramp.ended_by else Select.NULL, id="form-ended-by", prompt="what ended it")
+            ended_by = cramp.ended_by if cramp and cramp.ended_by else Select.NULL
+            yield Select([("on its own", ON_ITS_OWN), *steps], value=ended_by, id="form-ended-by", prompt="what ended it")
             yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
             yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
             yield Input(value=cramp.note if cramp else "", placeholder=f"note (up to {MAX_NOTE} characters)", id="form-note")
@@ -172,14 +175,18 @@ class CrampFormScreen(EntryFormScreen):
         # What each field showed when the form opened: a field left alone keeps its exact stored value.
         self._shown = {selector: self._value(selector) for selector in ("#form-when", "#form-duration", "#form-tags", "#form-note")}
 
-    def _value(self, selector: str):
+    def _value(self, selector: str) -> Any:
         widget = self.query_one(selector)
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else widget.value
-        return widget.value
+        return cast(Input, widget).value
 
     def _unchanged(self, selector: str) -> bool:
         return self.cramp is not None and self._value(selector) == getattr(self, "_shown", {}).get(selector)
+
+    def _kept(self, selector: str, stored: Any, typed: Callable[[], Any]) -> Any:
+        """The stored value when the field was left as it was shown (editing), else what was typed."""
+        return stored if self._unchanged(selector) else typed()
 
     def collect(self) -> Cramp:
         """The form's values as a validated cramp (raises ValidationError).
@@ -193,15 +200,15 @@ class CrampFormScreen(EntryFormScreen):
             raise ValidationError("note", f"must be at most {MAX_NOTE} characters, this one has {len(note.strip())}")
         record = {
             "id": original.id if original else None,
-            "started_at": original.started_at if self._unchanged("#form-when") else self._value("#form-when").strip().replace(" ", "T", 1),
+            "started_at": self._kept("#form-when", original and original.started_at, lambda: self._value("#form-when").strip().replace(" ", "T", 1)),
             "muscle": self._value("#form-muscle"),
             "leg": self._value("#form-leg"),
             "intensity": self._value("#form-intensity").strip() or None,
-            "duration_s": original.duration_s if self._unchanged("#form-duration") else parse_duration(self._value("#form-duration")),
+            "duration_s": self._kept("#form-duration", original and original.duration_s, lambda: parse_duration(self._value("#form-duration"))),
             "ended_by": self._value("#form-ended-by"),
             "routine": original.routine if original else None,
-            "tags": list(original.tags) if self._unchanged("#form-tags") else self._value("#form-tags").replace(",", ";"),
-            "note": original.note if self._unchanged("#form-note") else note,
+            "tags": self._kept("#form-tags", original and list(original.tags), lambda: self._value("#form-tags").replace(",", ";")),
+            "note": self._kept("#form-note", original and original.note, lambda: note),
             "triage": list(original.triage) if original else [],
         }
         return cramp_from_dict(record, now=datetime.now().astimezone())

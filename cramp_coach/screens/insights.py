@@ -18,8 +18,8 @@ from textual.widgets import Footer, Static
 
 from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
 from cramp_coach.core.insights import InsightsReport
+from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary import plural
-from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.safe import joined, line, literal
 
@@ -51,7 +51,7 @@ def _cell(kind: str) -> Content:
 def heatmap(report: InsightsReport) -> Content:
     """The calendar, one weekday a row, and its legend."""
     rows = []
-    for weekday, row in zip(WEEKDAYS, report.heatmap):
+    for weekday, row in zip(WEEKDAYS, report.heatmap, strict=True):
         cells = Content(" ").join(Content(" ") if cell is None else _cell(cell[1]) for cell in row)
         rows.append(Content.assemble(f"{weekday} ", cells))
     legend = Content("  ").join(Content.assemble(_cell(kind), f" {name}") for kind, name in LEGEND)
@@ -163,9 +163,9 @@ class InsightsScreen(CoachScreen[None]):
         tonight = self.cc.services.tonight()
         if self.report.trial is None:
             question = "Start a 6-week stretching trial tonight? Stretch both legs with the checklist's timers every night."
-            self.app.push_screen(ConfirmScreen(question, yes="Start"), lambda yes: yes and self._trial("start", tonight))
+            self.app.push_screen(ConfirmScreen(question, yes="Start"), on_result(lambda yes: self._trial("start", tonight)))
         else:
-            self.app.push_screen(ConfirmScreen("Stop the stretching trial?", yes="Stop"), lambda yes: yes and self._trial("stop", tonight))
+            self.app.push_screen(ConfirmScreen("Stop the stretching trial?", yes="Stop"), on_result(lambda yes: self._trial("stop", tonight)))
 
     def _trial(self, change: str, tonight: date) -> None:
         services = self.cc.services

@@ -29,7 +29,7 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -114,10 +114,10 @@ class Pairing:
             for held, made in list(self._tokens.items()):
                 if now - made > self._link_seconds:
                     del self._tokens[held]
-            held = _matching(token, list(self._tokens))
-            if held is None:
+            found = _matching(token, list(self._tokens))
+            if found is None:
                 return None
-            del self._tokens[held]
+            del self._tokens[found]
             session = secrets.token_urlsafe(32)
             self._sessions.append(session)
             del self._sessions[:-MAX_SESSIONS]
@@ -337,6 +337,15 @@ class CrampServer:
             self._app_tasks.discard(task)
         return websocket
 
+    @staticmethod
+    def _closer(websocket: web.WebSocketResponse) -> Callable[[], Awaitable[None]]:
+        """What textual-serve calls to close the page's websocket (it wants a coroutine of None)."""
+
+        async def close() -> None:
+            await websocket.close()
+
+        return close
+
     async def _run_app(self, websocket: web.WebSocketResponse, width: int, height: int) -> None:
         from textual_serve.app_service import AppService
         from textual_serve.download_manager import DownloadManager
@@ -345,7 +354,7 @@ class CrampServer:
             self.options.command,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=self._closer(websocket),
             download_manager=DownloadManager(),
         )
         await service.start(width, height)

@@ -11,6 +11,7 @@ literally.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from textual.content import Content
 
@@ -47,6 +48,6 @@ def markup(template: str, **values: object) -> Content:
     return Content.from_markup(template, **{name: plain(value) for name, value in values.items()})
 
 
-def joined(parts: list[Content | str], separator: str = "\n") -> Content:
+def joined(parts: Iterable[Content | str], separator: str = "\n") -> Content:
     """Pieces (Content, or plain strings taken literally) joined by ``separator``."""
     return Content(separator).join(part if isinstance(part, Content) else literal(part) for part in parts)

@@ -7,14 +7,12 @@ running, each screen shows the text exactly as the diary (or the loaded file) ho
 
 from __future__ import annotations
 
-from datetime import date
-
 import json
+from datetime import date
 
 from textual.widgets import DataTable, Input, OptionList
 
 from cramp_coach.app import ReliefRequest, make_app
-from cramp_coach.services import default_services
 from cramp_coach.core.checklist import ChecklistBook, ChecklistItem
 from cramp_coach.core.diary import Diary
 from cramp_coach.core.models import MAX_NOTE, cramp_from_dict
@@ -28,6 +26,7 @@ from cramp_coach.screens.insights import InsightsScreen
 from cramp_coach.screens.relief import ReliefScreen
 from cramp_coach.screens.stats import StatsScreen
 from cramp_coach.screens.summary import SummaryScreen
+from cramp_coach.services import default_services
 from cramp_coach.widgets.safe import plain
 from tests.helpers import FIXED_WALL, app_with_clock, cell_texts, settle, text_of
 
@@ -260,7 +259,7 @@ async def test_checklist_editor_and_insights_show_stored_titles_as_written(herme
         assert isinstance(app.screen, ChecklistEditScreen)
         edit_prompts = [app.screen.query_one(OptionList).get_option_at_index(i).prompt.plain
                         for i in range(app.screen.query_one(OptionList).option_count)]
-        assert f"Stretch [/] done (yours)" in edit_prompts
+        assert "Stretch [/] done (yours)" in edit_prompts
         await pilot.press("escape")
         await settle(app, pilot)
 

@@ -17,8 +17,8 @@ from cramp_coach.app import ReliefRequest
 from cramp_coach.core import storage
 from cramp_coach.core.diary import Diary
 from cramp_coach.core.models import cramp_from_dict
-from cramp_coach.screens.diary import DiaryScreen
 from cramp_coach.screens.dialogs import ConfirmScreen, MoveAsideScreen, TextPromptScreen
+from cramp_coach.screens.diary import DiaryScreen
 from cramp_coach.screens.entry_forms import CrampFormScreen
 from cramp_coach.screens.home import HomeScreen
 from cramp_coach.screens.insights import InsightsScreen
