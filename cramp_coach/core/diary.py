@@ -380,6 +380,16 @@ class Diary:
             self._table(NIGHTS).upsert(night.to_dict(), Query().night == night.night.isoformat())
         return night
 
+    def mark_no_cramps(self, night: date) -> int:
+        """Keep ``night`` as a recorded night with no cramps (its record saved as it is, ticks and
+        all), in one locked write; refused (nothing written) when the diary holds cramps for it.
+        Returns how many cramps that night has (0 when it was saved)."""
+        with self.storage.transaction():
+            found = sum(1 for cramp in self.cramps(newest_first=False) if cramp.night == night and cramp.is_cramp)
+            if not found:
+                self.save_night(self.night(night))
+        return found
+
     def set_tick(self, night: date, item_id: str, done: bool = True) -> Night:
         """Tick (or untick) one checklist item for one night, saved at once."""
         with self.storage.transaction():

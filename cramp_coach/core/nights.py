@@ -31,6 +31,13 @@ def last_night(moment: datetime) -> date:
     return bedtime_night(moment) - timedelta(days=1)
 
 
+def is_morning(moment: datetime) -> bool:
+    """From 05:00 (the night is over) until noon: the time to say how last night went."""
+    from cramp_coach.core.models import NIGHT_TURNS_AT_HOUR
+
+    return MORNING_HOUR <= moment.hour < NIGHT_TURNS_AT_HOUR
+
+
 def night_name(night: date, moment: datetime) -> str:
     """``tonight``, ``last night``, or a short date such as ``Tue 24 Nov``."""
     tonight = bedtime_night(moment)

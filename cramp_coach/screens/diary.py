@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
+from cramp_coach.core.nights import is_morning  # noqa: F401 - the checklist screen imports it from here
 from cramp_coach.core.stats import filter_cramps
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
@@ -26,14 +27,6 @@ COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), (
 CELL_LIMIT = 60  # characters of a title shown in a table cell
 NOT_A_CRAMP = "not a cramp"
 NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
-
-
-def is_morning(moment: datetime) -> bool:
-    """From 05:00 (the night is over) until noon: the time to say how last night went."""
-    from cramp_coach.core.models import NIGHT_TURNS_AT_HOUR
-    from cramp_coach.core.nights import MORNING_HOUR
-
-    return MORNING_HOUR <= moment.hour < NIGHT_TURNS_AT_HOUR
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

@@ -88,20 +88,30 @@ def _work(app: App[Any], job: DiaryJob) -> None:
         result = job.run()
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the entry must not be lost
         if conflict_type is not None and isinstance(error, conflict_type) and job.conflict is not None:
-            app.call_from_thread(_safely, job.conflict, error)
+            app.call_from_thread(_safely, app, job.conflict, error)
         else:
             app.call_from_thread(_failed, app, job, error)
         return
     if job.done is not None:
-        app.call_from_thread(_safely, job.done, result)
+        app.call_from_thread(_safely, app, job.done, result)
 
 
-def _safely(callback: Callable[[Any], None], value: Any) -> None:
-    """Call back a screen; one that has closed meanwhile is left alone."""
+def _safely(app: App[Any], callback: Callable[[Any], None], value: Any) -> None:
+    """Call back a screen; one that has closed meanwhile is left alone. Any other fault in the
+    callback is a bug: it goes to the log with its traceback, and the person is told, not left
+    looking at a screen that silently stopped (the diary call itself went through)."""
     try:
         callback(value)
     except NoMatches:
         pass
+    except Exception as error:  # noqa: BLE001 - said, and logged, instead of vanishing in the worker
+        import traceback
+
+        app.log.error("".join(traceback.format_exception(error)))
+        app.notify(
+            f"Something went wrong showing the result ({type(error).__name__}); what was saved is safe.",
+            severity="error", timeout=10, markup=False,
+        )
 
 
 def plain_reason(error: BaseException) -> str:
@@ -130,20 +140,20 @@ def _failed(app: App[Any], job: DiaryJob, error: Exception) -> None:
 
     if job.quiet and not job.write:
         if job.failed is not None:
-            _safely(job.failed, error)
+            _safely(app, job.failed, error)
         return
 
     def settled(outcome: str | None) -> None:
         if outcome == "retry":
             run_job(app, job)
         elif job.failed is not None:
-            _safely(job.failed, error)
+            _safely(app, job.failed, error)
 
     if isinstance(error, (ValueError, KeyError)) and not isinstance(error, (StorageError, OSError)):
         # The diary refused the change itself (an entry already there, or gone): nothing to retry.
         app.notify(f"Not saved: {plain_reason(error)}", severity="error", timeout=10, markup=False)
         if job.failed is not None:
-            _safely(job.failed, error)
+            _safely(app, job.failed, error)
         return
     if job.write:
         app.push_screen(SaveProblemScreen(error, job.what, job.pending), settled)

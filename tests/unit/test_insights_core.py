@@ -197,3 +197,15 @@ def test_the_book_keeps_each_nights_list(hermetic_home):
     snap = book.diary.snapshot()
     assert len(parse_history(snap.setting(HISTORY_SETTING))) == 3
     assert "fluids" in [i.id for i in book.items_for(TUE)] and "fluids" not in [i.id for i in book.items_for(WED)]
+
+
+def test_no_cramps_last_night_is_one_locked_write_refused_when_there_were_cramps(hermetic_home):
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.core.nights import is_morning
+
+    diary = Diary(hermetic_home)
+    assert diary.mark_no_cramps(TUE) == 0 and TUE in diary.nights()
+    diary.add_cramp(cramp_on(WED))
+    assert diary.mark_no_cramps(WED) == 1 and WED not in diary.nights()
+    assert is_morning(at(WED, 5, 0)) and is_morning(at(WED, 11, 59))
+    assert not is_morning(at(WED, 4, 59)) and not is_morning(at(WED, 12, 0))
