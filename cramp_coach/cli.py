@@ -384,6 +384,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from cramp_coach.core.habits import recorded_nights
     from cramp_coach.core.models import local_now, night_of
     from cramp_coach.core.report import stats_report
+    from cramp_coach.core.stats import NEW_MEDICINE_TAG
 
     snapshot = _open_diary().snapshot()
     names = _step_names()
@@ -393,7 +394,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         days=args.days,
         step_title=lambda step: one_line(names.get(step, step)),
         advice=_advice,
-        recorded=recorded_nights(snapshot.ticks_by_night(), snapshot.nights, snapshot.cramps),
+        # The nights the diary covers matter only to the new-medicine advice: built only then.
+        recorded=recorded_nights(snapshot.ticks_by_night(), snapshot.nights, snapshot.cramps)
+        if any(NEW_MEDICINE_TAG in cramp.tags for cramp in snapshot.cramps)
+        else None,
     )
     sys.stdout.write(printable(report.to_text()))
     return EXIT_OK

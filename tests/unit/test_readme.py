@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_COMMAND = 'python3 -m pip install -e ".[test]" && python3 -m pytest'
-RUN_COMMAND = "python3 -m pip install . && cramp-coach"
+TEST_COMMAND = (
+    'python3 -m venv .venv && .venv/bin/python -m pip install -e ".[test]" && .venv/bin/ruff check && .venv/bin/mypy'
+    " && .venv/bin/lint-imports && .venv/bin/python -m pytest -n 2"
+)
+RUN_COMMAND = "pipx install . && cramp-coach"
 
 
 def test_readme_gives_both_commands_and_ci_runs_the_test_one():
