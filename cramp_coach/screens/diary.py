@@ -23,7 +23,7 @@ from cramp_coach.widgets.safe import literal, plain
 PAGE_ROWS = 300
 POLL_SECONDS = 2.0
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
-COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 28))
+COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
 CELL_LIMIT = 60  # characters of a title shown in a table cell
 NOT_A_CRAMP = "not a cramp"
 NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
@@ -129,7 +129,9 @@ class DiaryScreen(CoachScreen[None]):
         """Read the diary in a thread and show it."""
 
         def read():
-            diary = self.cc.services.diary()
+            services = self.cc.services
+            services.library  # noqa: B018 - step titles for the "Ended by" column, read here rather than on the UI thread
+            diary = services.diary()
             return diary.signature(), diary.cramps()
 
         self.cc.diary_job(
