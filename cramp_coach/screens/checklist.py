@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,9 +20,10 @@ from textual.widgets.option_list import Option
 from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.nights import last_night, night_name
-from cramp_coach.screens.diary import is_morning, plural
 from cramp_coach.screens.base import CoachScreen
+from cramp_coach.screens.diary import is_morning, plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
 
 
@@ -93,10 +94,12 @@ def night_label(night: date, now: datetime) -> str:
     return day if name == day else f"{name} ({day})"
 
 
-def item_prompt(item: ChecklistItem, ticked: bool) -> Content:
-    """One line of the list: the box, the title (as written), and the timer for a stretch."""
+def item_prompt(item: ChecklistItem, ticked: bool, narrow: bool = False) -> Content:
+    """One line of the list: the box, the title (as written), and the timer for a stretch (on a
+    narrow screen without the key: a button starts it)."""
     box = ("[x]", "bold") if ticked else "[ ]"
-    timer = (f"· {clock_text(item.stretch.total_seconds)} timer, enter starts it", "dim") if item.stretch else ""
+    how = "" if narrow else ", enter starts it"
+    timer = (f"· {clock_text(item.stretch.total_seconds)} timer{how}", "dim") if item.stretch else ""
     return Content.assemble(box, " ", line(item.title), "  " if timer else "", timer)
 
 
@@ -107,7 +110,7 @@ class ChecklistScreen(CoachScreen[None]):
     # The footer shows the first ones that fit; every one is in the command palette.
     BINDINGS = [
         Binding("escape", "app.switch_mode('home')", "home"),
-        Binding("space", "toggle", "tick"),
+        Binding("space", "tick", "tick"),
         Binding("i", "insights", "insights"),
         Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
         Binding("e", "edit", "edit list"),
@@ -130,13 +133,38 @@ class ChecklistScreen(CoachScreen[None]):
         yield OptionList(id="checklist-items")
         with VerticalScroll(id="item-detail-box", can_focus=False):
             yield Static("", id="item-detail")
+        with Vertical(id="checklist-taps"):  # on a narrow screen (a phone), in place of the footer
+            yield tap_row(
+                TapButton("tick", "tick", id="tap-tick"),
+                TapButton("start timer", "timer", id="tap-timer"),
+                TapButton("no cramps", "no_cramps", id="tap-no-cramps"),
+                TapButton("home", "app.switch_mode('home')", id="tap-home"),
+                id="tap-items",
+            )
+            yield tap_row(
+                TapButton("◀ night", "night(-1)", id="tap-night-before"),
+                TapButton("night ▶", "night(1)", id="tap-night-after"),
+                TapButton("edit", "edit", id="tap-edit"),
+                TapButton("insights", "insights", id="tap-insights"),
+                id="tap-more",
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.tonight = self.cc.services.tonight()
         self.night = self.tonight
         self.load()
-        self.set_interval(60, self.refresh_bindings)  # the morning key comes and goes with the clock
+        self.set_interval(60, self._look_at_the_clock)  # the morning key comes and goes with the clock
+
+    def _look_at_the_clock(self) -> None:
+        self.refresh_bindings()
+        self.query_one("#tap-no-cramps").display = is_morning(self.cc.services.wall_clock())
+
+    def on_resize(self) -> None:
+        was_narrow = self.has_class("narrow")
+        if fit_to_size(self) != was_narrow:
+            self._show_prompts()
+        self.query_one("#tap-no-cramps").display = is_morning(self.cc.services.wall_clock())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only."""
@@ -165,11 +193,18 @@ class ChecklistScreen(CoachScreen[None]):
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        options.add_options([Option(item_prompt(item, item.id in self.ticked), id=item.id) for item in items])
+        narrow = self.has_class("narrow")
+        options.add_options([Option(item_prompt(item, item.id in self.ticked, narrow), id=item.id) for item in items])
         if items:
             options.highlighted = min(highlighted or 0, len(items) - 1)
         self._show_head()
         self._show_detail()
+
+    def _show_prompts(self) -> None:
+        """Every item's line again (the narrow ones leave out the key)."""
+        options = self.query_one(OptionList)
+        for item in self.items:
+            options.replace_option_prompt(item.id, item_prompt(item, item.id in self.ticked, self.has_class("narrow")))
 
     def _show_head(self) -> None:
         assert self.night is not None and self.tonight is not None
@@ -204,7 +239,7 @@ class ChecklistScreen(CoachScreen[None]):
         if item is not None and item.stretch is not None and item.id not in self.ticked:
             self.action_timer()
         else:
-            self.action_toggle()
+            self.action_tick()
 
     # -- actions --------------------------------------------------------------------------------------
     def _set(self, item: ChecklistItem, done: bool) -> None:
@@ -214,8 +249,9 @@ class ChecklistScreen(CoachScreen[None]):
         else:
             self.ticked.discard(item.id)
         options = self.query_one(OptionList)
-        options.replace_option_prompt(item.id, item_prompt(item, done))
+        options.replace_option_prompt(item.id, item_prompt(item, done, self.has_class("narrow")))
         self._show_head()
+        assert self.night is not None
         self._save_tick(self.night, item.id, done)
 
     def _save_tick(self, night: date, item_id: str, done: bool) -> None:
@@ -231,7 +267,7 @@ class ChecklistScreen(CoachScreen[None]):
             )
         )
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         """Tick or untick the highlighted item."""
         item = self._highlighted()
         if item is not None:
@@ -245,7 +281,11 @@ class ChecklistScreen(CoachScreen[None]):
         if item is None or item.stretch is None:
             self.notify("This item has no timer; space ticks it.", timeout=3)
             return
-        self.app.push_screen(StretchScreen(item), lambda finished: finished and self._set(item, True))
+        def stretch_ended(finished: bool | None) -> None:
+            if finished:
+                self._set(item, True)
+
+        self.app.push_screen(StretchScreen(item), stretch_ended)
 
     def action_no_cramps(self) -> None:
         """In the morning: keep last night in the diary as a night with no cramps."""

@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from cramp_coach.core.content import Routine
 from cramp_coach.core.routine import Completed, Escalated, Event, Phase, RoutineRun, StepChanged
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.widgets.countdown import Countdown
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
 
 CUE_SECONDS = 3.0
@@ -50,6 +52,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
 
     run: RoutineRun | None = None
     _wake: Timer | None = None
+    _pause_label = "pause"
 
     def step_panel(self) -> ComposeResult:
         """The step's title, clock, instruction, safety line and tip."""
@@ -67,9 +70,23 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         """Anything to show to the right of "Next: ..." (a screen's main button)."""
         yield from ()
 
+    def step_buttons(self, *more: TapButton) -> Widget:
+        """back, pause (or go on), next and +15 s (and ``more``), to tap on a narrow screen."""
+        return tap_row(
+            TapButton("back", "previous_step", id="tap-back"),
+            TapButton(self._pause_label, "toggle_pause", id="tap-pause"),
+            TapButton("next", "next_step", id="tap-next"),
+            TapButton("+15 s", "add_time", id="tap-add-time"),
+            *more,
+            id="tap-steps",
+        )
+
     def on_resize(self) -> None:
         # On a small terminal keep what matters: instruction, safety line, clock, next step, keys.
         self.set_class(self.size.height < 24, "short")
+        fit_to_size(self)
+        if self.run is not None:
+            self.refresh_time()  # the caption is shorter on a narrow screen
 
     def start_run(self, routine: Routine, **options: Any) -> RoutineRun:
         """Start the engine on ``routine`` with the app's clocks, and keep the display in step."""
@@ -100,10 +117,11 @@ class GuidedRoutineScreen(CoachScreen[Any]):
     def caption(self) -> str:
         """The line under the clock."""
         run = self.run
+        narrow = self.has_class("narrow")  # the buttons to tap are right there
         if run is not None and run.phase is Phase.PAUSED:
-            return "Paused · space to go on"
+            return "Paused" if narrow else "Paused · space to go on"
         if run is not None and run.holding:
-            return "hold until it lets go · n when it eases"
+            return "hold until it eases, then next" if narrow else "hold until it lets go · n when it eases"
         return ""
 
     def refresh_time(self) -> None:
@@ -116,7 +134,13 @@ class GuidedRoutineScreen(CoachScreen[Any]):
             countdown.show_held(run.step_elapsed(now), self.caption())
         else:
             countdown.show_remaining(run.remaining(now), run.step_length(), self.caption())
-        self.set_class(run.phase is Phase.PAUSED, "paused")
+        paused = run.phase is Phase.PAUSED
+        self.set_class(paused, "paused")
+        pause_label = "go on" if paused else "pause"
+        if pause_label != self._pause_label:
+            self._pause_label = pause_label
+            for button in self.query("#tap-pause").results(TapButton):
+                button.label = pause_label
         self._wake_at_next_change(now)
 
     def seconds_to_next_change(self, now: float) -> float:
@@ -188,7 +212,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         return True
 
     def action_toggle_pause(self) -> None:
-        """Pause the step's clock."""
+        """Pause the step's clock (or let it run again: the button to tap does both)."""
         assert self.run is not None
         self.run.toggle_pause()
         self.refresh_time()

@@ -13,13 +13,14 @@ from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.widgets import Button, Footer, Label, Static
 
-from cramp_coach.commands import home_bindings, home_hint
+from cramp_coach.commands import COMMANDS, home_bindings, home_hint
 from cramp_coach.core.content import MUSCLE_NAMES
 from cramp_coach.core.models import Cramp
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob
-from cramp_coach.screens.keys import MUSCLE_KEYS, muscle_choices
+from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, muscle_choices
 from cramp_coach.screens.relief import ReliefResult
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
 
 OUTCOME_LINES = {
@@ -59,6 +60,10 @@ class HomeScreen(CoachScreen[None]):
             yield Static(f"Muscle: {muscle_choices()}", id="other-muscles")
             yield Static(home_hint("go('checklist')", "go('diary')"), id="home-parts")
             yield Static(home_hint("triage", "red_flags", "sources", "settings"), id="home-safety")
+            with Vertical(id="home-taps"):  # on a narrow screen (a phone), in place of the key hints
+                yield tap_row(*[TapButton(MUSCLE_SHORT[m], f"relief('{m}')", id=f"tap-{m}") for m in MUSCLE_KEYS.values()], id="tap-muscles")
+                yield tap_row(*[self._part_button(action) for action in ("go('checklist')", "go('diary')", "red_flags")], id="tap-parts")
+                yield tap_row(*[self._part_button(action) for action in ("triage", "sources", "settings")], id="tap-safety")
             yield Static("", id="home-advice")
             disclaimer = services.advice("disclaimer")
             yield Static(literal(disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."), id="disclaimer")
@@ -73,6 +78,14 @@ class HomeScreen(CoachScreen[None]):
                 )
         yield Footer(compact=True)
 
+    @staticmethod
+    def _part_button(action: str) -> TapButton:
+        """A button for one of the app's commands, labelled as in the footer."""
+        command = next(command for command in COMMANDS if command.action == action)
+        label = f"! {command.label}" if action == "red_flags" else command.label
+        name = action.split("(")[-1].strip("')") if "(" in action else action.replace("_", "-")
+        return TapButton(label, f"app.{action}", id=f"tap-{name}")
+
     def on_mount(self) -> None:
         if self._after is not None:
             self.show_after(self._after)
@@ -81,6 +94,7 @@ class HomeScreen(CoachScreen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < 24, "short")
+        fit_to_size(self)
 
     def on_screen_suspend(self) -> None:
         self._calm_over = self._calm  # after another screen, home is its usual self again

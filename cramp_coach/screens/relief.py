@@ -7,11 +7,11 @@ the app's first screen (``cramp-coach relief``) it has nothing below it, so home
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -19,13 +19,10 @@ from cramp_coach.core.content import MUSCLE_NAMES
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.routine import RunSummary
 from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
-from cramp_coach.screens.keys import MUSCLE_KEYS, SIDE_KEYS, muscle_choices, side_choices
+from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, SIDE_KEYS, muscle_choices, side_choices
 from cramp_coach.widgets.countdown import elapsed_text
-from cramp_coach.widgets.keyline import KeyLine
+from cramp_coach.widgets.keyline import KeyLine, TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
-
-if TYPE_CHECKING:
-    from textual.widgets import Button
 
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
 
@@ -72,13 +69,24 @@ class ReliefScreen(GuidedRoutineScreen):
         yield Static("", id="choices")
         yield KeyLine(id="keys")
 
-    def _add_gone_button(self) -> None:
-        """A button to tap or click when the cramp has let go (added after the first frame: the clock comes first)."""
-        from textual.widgets import Button
-
-        button = Button("It's gone ⏎", id="its-gone", compact=True, variant="primary")
-        button.can_focus = False  # enter is "it's gone" already, whatever has focus
-        self.query_one("#next-row").mount(button)
+    async def _add_buttons(self) -> None:
+        """Buttons to tap or click (added after the first frame: the clock comes first): "it's
+        gone" beside the next step, and on a narrow screen (a phone) rows for the other keys."""
+        gone = TapButton("It's gone ⏎", "gone", id="its-gone", variant="primary")
+        gone.styles.min_width = 16  # as wide as a Button usually is, beside "Next: ..."
+        await self.query_one("#next-row").mount(gone)
+        muscles = [TapButton(MUSCLE_SHORT[muscle], f"muscle('{muscle}')", id=f"tap-{muscle}") for muscle in MUSCLE_KEYS.values()]
+        legs = [TapButton(side, f"side('{side}')", id=f"tap-{side}") for side in SIDE_KEYS.values()]
+        await self.mount(
+            Vertical(
+                self.step_buttons(),
+                tap_row(*muscles, id="tap-muscles"),
+                tap_row(*legs, TapButton("! red flags", "red_flags", id="tap-red-flags"), TapButton("leave", "leave", id="tap-leave"), id="tap-more"),
+                id="tap-rows",
+            )
+        )
+        fit_to_size(self)
+        self._show_choices()
 
     def on_mount(self) -> None:
         services = self.cc.services
@@ -88,14 +96,16 @@ class ReliefScreen(GuidedRoutineScreen):
             self._first_run = True
             self.mount(Static(self._first_run_text(), id="first-run"), before="#step-panel")
             services.mark_relief_seen()
-        self.call_after_refresh(self._add_gone_button)
+        self.call_after_refresh(self._add_buttons)
 
     def _first_run_text(self) -> Content:
         disclaimer = self.cc.services.advice("disclaimer")
         text = disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."
-        if self.has_class("short"):
+        if self.has_class("narrow"):
+            text = "Not a diagnosis."
+        elif self.has_class("short"):
             text = "Self-care guidance, not a diagnosis."
-        return Content.assemble(literal(text), " ", ("?", "bold"), " is this a cramp?")
+        return Content.assemble(literal(text), " ", Content.from_markup("[b @click=screen.triage]?[/] [@click=screen.triage]is this a cramp?[/]"))
 
     def on_resize(self) -> None:
         super().on_resize()
@@ -121,6 +131,13 @@ class ReliefScreen(GuidedRoutineScreen):
         else:
             text = f"Muscle: {muscle_choices()}\nLeg ({side}): {side_choices()}   [b]m[/b] bell {bell}"
         self.query_one("#choices", Static).update(text)
+        # The muscle and leg chosen, marked among the buttons to tap.
+        for muscle in MUSCLE_KEYS.values():
+            for button in self.query(f"#tap-{muscle}").results(TapButton):
+                button.variant = "primary" if muscle == run.routine.muscle else "default"
+        for leg in SIDE_KEYS.values():
+            for button in self.query(f"#tap-{leg}").results(TapButton):
+                button.variant = "primary" if leg == run.side else "default"
 
     def _show_head(self) -> None:
         """Routine and leg, and where in the routine we are."""
@@ -141,6 +158,8 @@ class ReliefScreen(GuidedRoutineScreen):
     def caption(self) -> str:
         run = self.run
         assert run is not None
+        if self.has_class("narrow"):  # "it's gone" is a button right below
+            return super().caption()
         if run.holding and super().caption().startswith("hold"):
             return "hold until it lets go · n when it eases · enter when it's gone"
         return super().caption() or "enter when it's gone"
@@ -176,10 +195,6 @@ class ReliefScreen(GuidedRoutineScreen):
         self.cc.ring_bell()
 
     # -- actions -------------------------------------------------------------------------------------
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "its-gone":
-            self.action_gone()
-
     def action_red_flags(self) -> None:
         """The signs that need medical help (the routine keeps running underneath)."""
         from cramp_coach.screens.safety import RedFlagsScreen

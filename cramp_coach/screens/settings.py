@@ -16,8 +16,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
-from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, Settings, SettingProblem, save_settings, validate_settings
+from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, SettingProblem, Settings, save_settings, validate_settings
 from cramp_coach.screens.base import CoachScreen
+from cramp_coach.widgets.keyline import fit_to_size
 from cramp_coach.widgets.safe import labelled, literal
 
 
@@ -57,8 +58,9 @@ class SettingsScreen(CoachScreen[None]):
                 yield self._field("bell", Switch(value=settings.bell, id="set-bell"))
             with Horizontal(classes="setting"):
                 yield Label("Night from / to", classes="setting-label")
-                yield self._field("night_start", Input(value=settings.night_start.strftime("%H:%M"), id="set-night-start", classes="time"))
-                yield self._field("night_end", Input(value=settings.night_end.strftime("%H:%M"), id="set-night-end", classes="time"))
+                with Horizontal(classes="setting-fields"):  # side by side, also below the label on a narrow screen
+                    yield self._field("night_start", Input(value=settings.night_start.strftime("%H:%M"), id="set-night-start", classes="time"))
+                    yield self._field("night_end", Input(value=settings.night_end.strftime("%H:%M"), id="set-night-end", classes="time"))
             yield self._problem_line("night_start")
             yield self._problem_line("night_end")
             with Horizontal(classes="setting"):
@@ -86,6 +88,9 @@ class SettingsScreen(CoachScreen[None]):
                     yield self._problem_line(f"durations.{step.id}")
             yield Button("Save  ctrl+s", id="save", variant="primary")
         yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        fit_to_size(self)  # narrow: each label above its field
 
     def on_button_pressed(self) -> None:
         self.action_save()
@@ -125,7 +130,8 @@ class SettingsScreen(CoachScreen[None]):
             top.update("")
             return
         count = len(problems)
-        rows = [Content.assemble(("Not saved:", "bold"), f" {count} value{'s' if count != 1 else ''} to fix" + (", shown at each field" if len(elsewhere) < count else ""))]
+        where = ", shown at each field" if len(elsewhere) < count else ""
+        rows = [Content.assemble(("Not saved:", "bold"), f" {count} value{'s' if count != 1 else ''} to fix{where}")]
         rows += [labelled(f"{problem.key}:", problem.message) for problem in elsewhere]
         top.update(Content("\n").join(rows))
         keys = {problem.key for problem in problems}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Static
 
@@ -11,6 +12,7 @@ from cramp_coach.core.checklist import ChecklistItem, stretch_routine
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.routine import Completed
 from cramp_coach.screens.guided import GuidedRoutineScreen
+from cramp_coach.widgets.keyline import TapButton
 from cramp_coach.widgets.safe import literal
 
 
@@ -33,6 +35,7 @@ class StretchScreen(GuidedRoutineScreen):
         yield from self.step_panel()
         source = self.item.source
         yield Static(literal(f"Source: {source.title}") if source else "", id="stretch-source")
+        yield Vertical(self.step_buttons(TapButton("stop", "stop", id="tap-stop")), id="tap-rows")  # on a narrow screen
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

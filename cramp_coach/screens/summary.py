@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
@@ -19,7 +19,11 @@ from cramp_coach.core.routine import SIDES, RunSummary
 from cramp_coach.screens.base import CoachModal
 from cramp_coach.screens.keys import INTENSITY_KEYS, SIDE_KEYS
 from cramp_coach.widgets.countdown import elapsed_text
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
+
+NOTE_HINT = "A note (optional): press n, type, enter saves"
+NOTE_HINT_NARROW = "A note (optional)"
 
 
 def describe_run(run: RunSummary, step_title: str) -> Content:
@@ -57,7 +61,11 @@ class SummaryScreen(CoachModal[Cramp | None]):
             yield Static(describe_run(self.run, services.step_title(self.run.ended_by)), id="summary-text")
             yield Static(self._step_times(), id="summary-steps")
             yield Static("", id="summary-fields")
-            yield Input(placeholder="A note (optional): press n, type, enter saves", id="summary-note", max_length=MAX_NOTE + 1)
+            with Vertical(id="summary-taps"):  # on a narrow screen (a phone): pain and leg to tap
+                yield tap_row(*[TapButton(str(value), f"intensity({value})", id=f"pain-{value}") for value in range(1, 6)], id="pain-low")
+                yield tap_row(*[TapButton(str(value), f"intensity({value})", id=f"pain-{value}") for value in range(6, 11)], id="pain-high")
+                yield tap_row(*[TapButton(side, f"side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
+            yield Input(placeholder=NOTE_HINT, id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
             aftercare = services.advice("aftercare")
             if aftercare is not None:
@@ -71,6 +79,17 @@ class SummaryScreen(CoachModal[Cramp | None]):
     def on_mount(self) -> None:
         self._show_fields()
 
+    def on_resize(self) -> None:
+        narrow = fit_to_size(self)
+        compact = narrow and not self.has_class("roomy")  # a phone with its keyboard open: one row each
+        for button in self.query("#summary-buttons Button").results(Button):
+            button.compact = compact
+        note = self.query_one("#summary-note", Input)
+        note.compact = compact
+        note.placeholder = NOTE_HINT_NARROW if narrow else NOTE_HINT
+        self.set_class(self.size.height < 24, "short")
+        self._show_fields()
+
     def _step_times(self) -> Content:
         """Time in each step, by its title (also after a switch to another muscle's routine)."""
         title = self.cc.services.step_title
@@ -80,9 +99,14 @@ class SummaryScreen(CoachModal[Cramp | None]):
     def _show_fields(self) -> None:
         intensity = "not set" if self.intensity is None else f"{self.intensity}/10"
         side = self.side or "not set"
-        self.query_one("#summary-fields", Static).update(
-            f"Pain {intensity} · keys 1-9, 0 = 10\nLeg {side} · keys l left, r right, o both"
-        )
+        if self.has_class("narrow"):  # the buttons beneath are the keys
+            text = f"Pain {intensity} · leg {side}"
+        else:
+            text = f"Pain {intensity} · keys 1-9, 0 = 10\nLeg {side} · keys l left, r right, o both"
+        self.query_one("#summary-fields", Static).update(text)
+        for button in self.query("#summary-taps TapButton").results(TapButton):
+            chosen = button.id in (f"pain-{self.intensity}", f"leg-{self.side}")
+            button.variant = "primary" if chosen else "default"
 
     def on_input_submitted(self) -> None:
         self.action_save()

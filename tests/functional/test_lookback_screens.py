@@ -4,7 +4,7 @@ stats from the one report, forms that take typing at once, settings problems at 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from textual.widgets import DataTable, Input, OptionList
 
@@ -23,8 +23,8 @@ from cramp_coach.screens.stats import StatsScreen
 from cramp_coach.services import Services
 from tests.helpers import settle, text_of
 
-MORNING = datetime(2026, 11, 25, 9, 50, tzinfo=timezone.utc)  # Wednesday: last night is Tue 24 Nov
-SMALL_HOURS = datetime(2026, 11, 25, 3, 12, tzinfo=timezone.utc)
+MORNING = datetime(2026, 11, 25, 9, 50, tzinfo=UTC)  # Wednesday: last night is Tue 24 Nov
+SMALL_HOURS = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)
 TONIGHT = date(2026, 11, 25)
 LAST_NIGHT = date(2026, 11, 24)
 LIST_CHANGED = date(2026, 11, 23)
