@@ -141,6 +141,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
             self._pause_label = pause_label
             for button in self.query("#tap-pause").results(TapButton):
                 button.label = pause_label
+                button.action = "screen.resume" if paused else "screen.toggle_pause"  # the one check_action allows
         self._wake_at_next_change(now)
 
     def seconds_to_next_change(self, now: float) -> float:

@@ -62,9 +62,9 @@ class SummaryScreen(CoachModal[Cramp | None]):
             yield Static(self._step_times(), id="summary-steps")
             yield Static("", id="summary-fields")
             with Vertical(id="summary-taps"):  # on a narrow screen (a phone): pain and leg to tap
-                yield tap_row(*[TapButton(str(value), f"intensity({value})", id=f"pain-{value}") for value in range(1, 6)], id="pain-low")
-                yield tap_row(*[TapButton(str(value), f"intensity({value})", id=f"pain-{value}") for value in range(6, 11)], id="pain-high")
-                yield tap_row(*[TapButton(side, f"side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
+                yield tap_row(*[TapButton(str(value), f"choose_intensity({value})", id=f"pain-{value}") for value in range(1, 6)], id="pain-low")
+                yield tap_row(*[TapButton(str(value), f"choose_intensity({value})", id=f"pain-{value}") for value in range(6, 11)], id="pain-high")
+                yield tap_row(*[TapButton(side, f"choose_side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
             yield Input(placeholder=NOTE_HINT, id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
             aftercare = services.advice("aftercare")
@@ -127,6 +127,14 @@ class SummaryScreen(CoachModal[Cramp | None]):
         if side in SIDES:
             self.side = side
             self._show_fields()
+
+    def action_choose_intensity(self, value: int) -> None:
+        """A pain button tapped (also while the note has focus: a tap is not typing)."""
+        self.action_intensity(value)
+
+    def action_choose_side(self, side: str) -> None:
+        """A leg button tapped (also while the note has focus)."""
+        self.action_side(side)
 
     def action_note(self) -> None:
         """Move to the note field."""

@@ -1,5 +1,6 @@
 """At night: the auto theme follows the clock while the app is open, and nothing shines brighter
-than the night theme's own dim palette (home, relief, summary, triage, red flags at 60x20)."""
+than the night theme's own dim palette (home, relief, summary, triage, red flags at 60x20, and at
+a phone's 41x39 with its buttons to tap)."""
 
 from __future__ import annotations
 
@@ -96,15 +97,16 @@ async def _to_home(app, pilot, clock):
 
 @pytest.mark.parametrize("reach", [None, _to_summary, _to_triage, _to_red_flags, _to_leave_dialog, _to_home],
                          ids=["relief", "summary", "triage", "red-flags", "leave-dialog", "home"])
-async def test_nothing_is_brighter_than_the_night_palette(hermetic_home, reach):
+@pytest.mark.parametrize("size", [(60, 20), (41, 39)], ids=["60x20", "phone-41x39"])  # a phone: buttons to tap
+async def test_nothing_is_brighter_than_the_night_palette(hermetic_home, reach, size):
     clock = FakeClock()
     wall = WallClock(datetime(2026, 11, 25, 3, 12, tzinfo=UTC))
     app = make_app(services=services_with(hermetic_home, wall, clock), relief=ReliefRequest(side="left"))
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         if reach is not None:
             await reach(app, pilot, clock)
-            await settle(app, pilot)
+        await settle(app, pilot)  # and the buttons to tap, mounted after relief's first frame
         assert app.theme == "cramp-night"
         svg = app.export_screenshot()
     brightest = max(luminance(c) for c in night_palette())
