@@ -59,10 +59,11 @@ async def _pairing_link(server: asyncio.subprocess.Process) -> str:
 
 
 async def _tap_targets(cols: int, rows: int, home: Path) -> dict[str, tuple[float, float]]:
-    """Where "Cramp now", "it's gone" and "save" are, in cells, for the app at this size.
+    """Where each button the phone taps is, in cells, for the app at this size: "Cramp now", then
+    relief's pause and next, "it's gone", and the summary's pain 7, right leg and save.
 
     The same app runs in Textual's test harness at the phone's size with its own fresh data
-    folder, so its screens are laid out exactly as the served one's.
+    folder, and is tapped in the same order, so its screens are laid out exactly as the served one's.
     """
     from textual.widgets import Button
     from textual.widgets._footer import FooterKey
@@ -86,13 +87,20 @@ async def _tap_targets(cols: int, rows: int, home: Path) -> dict[str, tuple[floa
     app = make_app(home)
     async with app.run_test(size=(cols, rows)) as pilot:
         await pilot.pause(0.2)
-        targets["cramp now"] = target(app.screen, ("cramp-now",), "relief")
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        targets["it's gone"] = target(app.screen, ("gone", "its-gone"), "gone")
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        targets["save"] = target(app.screen, ("save",), "save")
+        steps = [
+            ("cramp now", ("cramp-now",), "relief"),
+            ("pause", ("tap-pause",), "toggle_pause"),
+            ("next", ("tap-next",), "next_step"),
+            ("it's gone", ("gone", "its-gone"), "gone"),
+            ("pain 7", ("pain-7",), "intensity"),
+            ("right leg", ("leg-right",), "side"),
+            ("save", ("save",), "save"),
+        ]
+        for name, button_ids, action in steps:
+            targets[name] = target(app.screen, button_ids, action)
+            x, y = targets[name]
+            await pilot.click(offset=(int(x), int(y)))
+            await pilot.pause(0.3)
     return targets
 
 
@@ -158,8 +166,14 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
                 await _wait_for(lambda: b"Cramp now" in received, "the home screen again")
                 await asyncio.sleep(0.3)
                 await tap("cramp now", b"Step 1 of")
+                await asyncio.sleep(0.3)  # relief's buttons come just after its first frame
                 await page.screenshot(path=str(tmp_path / "phone-relief.png"))
+                await tap("pause", b"go on")
+                await tap("next", b"Stand on it")  # step 2 is on, and step 3 is next
                 await tap("it's gone", b"Save to diary")
+                await asyncio.sleep(0.3)
+                await tap("pain 7", b"Pain 7/10")
+                await tap("right leg", b"leg right")
                 await page.screenshot(path=str(tmp_path / "phone-summary.png"))
                 # Meanwhile at the terminal: the same diary, written through the same lock.
                 logged = await asyncio.create_subprocess_exec(
@@ -173,6 +187,8 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
                 await browser.close()
         await _wait_for(lambda: len(_saved_cramps(phone_home)) == 2, "the phone's cramp in the diary file")
         assert sorted(cramp.muscle for cramp in _saved_cramps(phone_home)) == ["calf", "foot"]
+        (tapped,) = [cramp for cramp in _saved_cramps(phone_home) if cramp.muscle == "calf"]
+        assert (tapped.intensity, tapped.leg, tapped.ended_by) == (7, "right", "calf-massage")
         assert (tmp_path / "phone-saved.png").stat().st_size > 1000
         assert requests, "the page made no requests at all?"
         away = [url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS]
