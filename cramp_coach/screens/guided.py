@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -85,6 +86,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         # On a small terminal keep what matters: instruction, safety line, clock, next step, keys.
         self.set_class(self.size.height < 24, "short")
         fit_to_size(self)
+        self._title_in_border()
         if self.run is not None:
             self.refresh_time()  # the caption is shorter on a narrow screen
 
@@ -105,6 +107,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         step = run.step
         # Titles, instructions and tips may come from the user's own routine files: shown as written.
         self.query_one("#step-title", Static).update(literal(step.title))
+        self._title_in_border()
         self.query_one("#instruction", Static).update(literal(step.instruction))
         caution = self.query_one("#caution", Static)
         caution.update(literal(f"⚠ {step.caution.text}") if step.caution else "")
@@ -113,6 +116,16 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         last = run.index == len(run.routine.steps) - 1
         next_text = "Last step" if last and not run.repeat else f"Next: {run.next_step.title}"
         self.query_one("#next-step", Static).update(literal(next_text))
+
+    def _title_in_border(self) -> None:
+        """On a phone with little height, the step's title sits in the panel's border (a row saved)."""
+        if self.run is None:
+            return
+        panel = self.query_one("#step-panel")
+        title = self.run.step.title
+        fits = self.has_class("narrow") and self.has_class("short") and cell_len(title) <= panel.size.width - 4
+        self.set_class(fits, "title-in-border")
+        panel.border_title = literal(title) if fits else None
 
     def caption(self) -> str:
         """The line under the clock."""

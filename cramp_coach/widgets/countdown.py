@@ -39,7 +39,7 @@ class Countdown(Vertical):
     def compose(self) -> ComposeResult:
         yield Digits("0:00", id="countdown-digits")
         yield Static("", id="countdown-bar", markup=False)
-        yield Static("", id="countdown-caption", markup=False)
+        yield Static("", id="countdown-caption", markup=False, classes="-empty")
 
     def show_remaining(self, remaining: float, length: float, caption: str) -> None:
         """A countdown: ``remaining`` of ``length`` seconds (shown rounded up: never a second early)."""
@@ -62,4 +62,6 @@ class Countdown(Vertical):
             self.query_one("#countdown-bar", Static).update(bar, layout=False)
         if caption != before[2]:
             # A caption may wrap to another line at a narrow width: that one needs a layout.
-            self.query_one("#countdown-caption", Static).update(caption)
+            line = self.query_one("#countdown-caption", Static)
+            line.update(caption)
+            line.set_class(not caption, "-empty")  # a short screen can leave an empty one out

@@ -276,3 +276,41 @@ async def test_a_terminal_keeps_its_keys_and_no_button_rows(hermetic_home, clock
         await pilot.click("#its-gone")
         await pilot.pause()
         assert not app.screen.query_one("#summary-taps").display
+
+
+@pytest.mark.parametrize("muscle", ["calf", "foot", "hamstring", "quadriceps"])
+async def test_every_step_fits_a_phone_with_its_keyboard_open(hermetic_home, clock, muscle):
+    """The longest steps (an instruction and a safety line) on the first run (with its line about
+    what this is): the step's words, its safety line and every button stay on the 20 rows."""
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(muscle=muscle))
+    async with app.run_test(size=(41, 20)) as pilot:
+        relief = await start_relief(app, pilot)
+        assert relief.query_one("#first-run").display
+        for _ in relief.run.routine.steps:
+            assert_nothing_cut(app)
+            assert all(button.region.area for button in relief.query(TapButton)), f"a button is off screen at {relief.run.step.id}"
+            for part in ("#instruction", "#caution"):
+                widget = relief.query_one(part)
+                if widget.display:
+                    assert widget.region.height == widget.virtual_region.height, f"{part} of {relief.run.step.id} is cut"
+            assert relief.run.step.title in text_of(app, "#step-title")
+            await pilot.press("n")
+            await pilot.pause()
+
+
+@pytest.mark.parametrize("size", PHONE_SIZES, ids=PHONE_IDS)
+async def test_after_ten_minutes_the_advice_shows_and_the_buttons_stay(hermetic_home, clock, size):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(), bell=False)
+    async with app.run_test(size=size) as pilot:
+        relief = await start_relief(app, pilot)
+        clock.advance(11 * 60)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        advice = relief.query_one("#escalation")
+        assert advice.region.height >= 4 and "get medical" in text_of(app, "#escalation")
+        for button in ("#its-gone", "#tap-pause", "#tap-next", "#tap-red-flags", "#tap-leave"):
+            assert relief.query_one(button).region.area, f"{button} is gone"
+        assert_nothing_cut(app)
+        await pilot.click("#tap-red-flags")
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagsScreen)
