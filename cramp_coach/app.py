@@ -194,12 +194,37 @@ class CrampCoachApp(App[None]):
             save_cramp(self, not_a_cramp_entry(outcome, answers, self.services.wall_clock()), "the entry for what the questions found")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action of the app in the command palette (from the one command table)."""
-        yield from super().get_system_commands(screen)
+        """Every action in the command palette: the app's (from the one command table), then the
+        screen's own keys by name. Textual's theme picker is left out: its bright themes are not
+        for the night."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+        titles: set[str] = set()
         for command in COMMANDS:
-            if command.action == "quit":
-                continue  # Textual's own "Quit" is already there
-            yield SystemCommand(command.title, command.help, lambda action=command.action: self.call_later(self.run_action, action))
+            titles.add(command.title)
+            if command.action != "quit":  # Textual's own "Quit" is already there
+                yield SystemCommand(command.title, command.help, lambda action=command.action: self.call_later(self.run_action, action))
+        yield from self._screen_commands(screen, titles)
+
+    def _screen_commands(self, screen: Screen[Any], taken: set[str]) -> Iterable[SystemCommand]:
+        """The screen's own actions (its bindings with a description), each under its key."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if active.node is not screen or not binding.description or binding.action in seen or not active.enabled:
+                continue
+            if binding.action.startswith(("focus_", "app.focus", "copy", "app.copy", "maximize")):
+                continue  # Textual's own housekeeping keys
+            seen.add(binding.action)
+            title = binding.description[0].upper() + binding.description[1:]
+            if title in taken:
+                continue
+            shown_key = self.get_key_display(binding)
+            yield SystemCommand(
+                title, f"{type(screen).__name__.removesuffix('Screen')} · key {shown_key}",
+                lambda action=binding.action: self.call_later(screen.run_action, action),
+            )
 
 
 def make_app(

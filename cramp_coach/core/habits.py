@@ -309,13 +309,15 @@ def compare_items(
 ) -> list[Comparison]:
     """One comparison an item (``(id, title)``) over the nights it was on the list
     (``nights_for(id)``); items on the list and ticked on exactly the same nights are one group."""
-    groups: dict[tuple[tuple[date, ...], frozenset[date]], list[tuple[str, str]]] = {}
+    groups: dict[tuple[tuple[date, ...], frozenset[date], str], list[tuple[str, str]]] = {}
     for item_id, title in items:
         nights = tuple(nights_for(item_id))
         ticked = frozenset(n for n in nights if item_id in ticks_by_night.get(n, ()))
-        groups.setdefault((nights, ticked), []).append((item_id, title))
+        # Items never ticked are not "ticked together": each keeps its own line.
+        alone = "" if ticked else item_id
+        groups.setdefault((nights, ticked, alone), []).append((item_id, title))
     comparisons = []
-    for (nights, ticked), members in groups.items():
+    for (nights, ticked, _), members in groups.items():
         label = " + ".join(title for _, title in members)
         if len(members) > 1:
             label += " (always ticked together)"

@@ -55,6 +55,7 @@ class Question:
     yes: str
     no: str
     source: Source
+    flag: str = ""  # the red flag a "yes" points to, shown with the red-flag outcome at once
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _triage(file: Path) -> Triage:
             yes=text_field(file, raw, "yes", where),
             no=text_field(file, raw, "no", where),
             source=source_field(file, raw, where),
+            flag=text_field(file, raw, "flag", where, required=False),
         )
         if question.id in questions or question.id in OUTCOMES:
             raise ContentError(file, f"id {quote(question.id)} is used twice (or is an outcome's name)", where, "id")
@@ -235,6 +237,13 @@ class TriageFlow:
         if self.answers:
             self.answers.pop()
         return self.current
+
+    def flag(self) -> str:
+        """The red flag the last "yes" pointed to ("" when none did)."""
+        for question_id, said_yes in reversed(self.answers):
+            if said_yes:
+                return self.triage.questions[question_id].flag
+        return ""
 
     def record(self) -> tuple[str, ...]:
         """The answers as short texts to keep with a diary entry."""

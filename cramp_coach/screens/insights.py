@@ -27,7 +27,7 @@ CELLS = {
     "both": ("◆", "$warning"),
     "done": ("■", "$success"),
     "cramp": ("▲", "$error"),
-    "none": ("·", "$text"),
+    "none": ("·", "$foreground"),
     "unrecorded": ("-", "$text-disabled"),
 }
 LEGEND = (("done", "checklist done"), ("cramp", "cramp"), ("both", "both"), ("none", "neither"), ("unrecorded", "not recorded"))
@@ -67,7 +67,10 @@ def habits_text(report: InsightsReport) -> Content:
     if report.first_night is None:
         rows.append(Content("Tick tonight's checklist to start tracking."))
     else:
-        rows.append(Content(f"Nights recorded: {report.recorded_nights} of {report.tracked_nights} since {report.first_night:%d %b %Y}"))
+        if report.tracked_nights:
+            rows.append(Content(f"Nights compared: {report.recorded_nights} recorded of {report.tracked_nights} since {report.first_night:%d %b %Y}"))
+        else:
+            rows.append(Content("Nights compared: none yet (a night counts once its morning has come)"))
         rows.append(Content.styled("A night with no tick, no entry and no night record is not recorded, not \"0 cramps\".", "dim"))
     return joined(rows)
 

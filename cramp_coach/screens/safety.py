@@ -81,6 +81,10 @@ class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
         count = len(self.flow.answers) + 1
         if isinstance(current, Question):
             self.query_one("#triage-text", Static).update(literal(f"{count}. {current.text}"))
+        elif current.id == "redflag" and self._flag_advice() is not None:
+            # What to do for the sign the person said yes to, at once: not a list to search at 3 a.m.
+            title, action = self._flag_advice()  # type: ignore[misc]
+            self.query_one("#triage-text", Static).update(headed(current.title, title, action))
         else:
             self.query_one("#triage-text", Static).update(headed(current.title, current.text))
         self.query_one("#triage-source", Static).update(literal(f"Source: {current.source.title}", "dim"))
@@ -91,6 +95,24 @@ class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
         go_on.display = not asking
         if not asking:
             go_on.label = GO_ON_LABELS.get(current.id, "Log it  ⏎")
+
+    def _flag_advice(self) -> tuple[str, str] | None:
+        """The title and action of the red flag the answers point to, if any."""
+        flag_id = self.flow.flag()
+        if not flag_id:
+            return None
+        try:
+            flags = self.cc.services.red_flags()
+        except Exception:  # noqa: BLE001 - the general list is still a key away
+            return None
+        found = next((f for f in (*flags.urgent, *flags.soon) if f.id == flag_id), None)
+        return (found.title, found.action) if found is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Yes and no only while a question is asked (the footer shows only what works)."""
+        if action == "answer":
+            return isinstance(self.flow.current, Question) if self.flow is not None else True
+        return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "yes":
@@ -104,12 +126,14 @@ class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
         """Answer the question shown."""
         if isinstance(self.flow.current, Question):
             self.flow.answer(yes)
+            self.refresh_bindings()
             self._show()
 
     def action_back(self) -> None:
         """Take the last answer back."""
         self.flow.back()
         self._show()
+        self.refresh_bindings()
 
     def action_go_on(self) -> None:
         """Act on the outcome reached."""

@@ -167,7 +167,7 @@ async def test_insights_figures_can_be_recomputed_by_hand(hermetic_home, clock):
         assert "Streak: 2 nights with the checklist done" in habits
         assert "Last 7 nights: 2 of 7 done (29%)" in habits
         assert "Last 30 nights: 14 of 24 done (58%)" in habits
-        assert "Nights recorded: 22 of 24 since 01 Nov 2026" in habits
+        assert "Nights compared: 22 recorded of 24 since 01 Nov 2026" in habits
         heat = text_of(app, "#heatmap")
         assert "- not recorded" in heat
         insights = text_of(app, "#insights")

@@ -230,3 +230,28 @@ async def test_no_color_is_respected(hermetic_home, monkeypatch):
         await pilot.pause()
         assert app.no_color
         assert "Pull your toes" in text_of(app, "#instruction")
+
+
+async def test_a_swollen_leg_answer_shows_what_to_do_at_once(hermetic_home, clock):
+    from cramp_coach.screens.safety import TriageScreen
+
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(TriageScreen())
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        shown = text_of(app, "#triage-text")
+        assert "Do not rub or massage the leg" in shown and "urgent medical care today" in shown
+        footer_keys = [key for key, active in app.screen.active_bindings.items() if active.binding.show and active.enabled]
+        assert "y" not in footer_keys and "n" not in footer_keys
+
+
+async def test_the_palette_names_every_action_of_the_screen_and_no_bright_theme(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Cramp now", "Red flags", "Add", "Filter", "Stats", "Edit", "Delete", "Undo delete", "More rows"} <= set(titles)
+        assert "Theme" not in titles and "Focus Next" not in titles

@@ -128,3 +128,14 @@ def test_pregnancy_quinine_and_other_options_are_there():
     assert "midwife" in LIBRARY.guidance["pregnancy"].text and "same-day" in LIBRARY.guidance["pregnancy"].text
     assert "do not stop it without advice" in LIBRARY.guidance["quinine"].text
     assert "ice massage" in LIBRARY.guidance["other_options"].text and "No trial" in LIBRARY.guidance["other_options"].text
+
+
+def test_every_triage_flag_names_a_red_flag():
+    flags = load_red_flags()
+    ids = {f.id for f in (*flags.urgent, *flags.soon)}
+    triage = load_triage()
+    pointed = {q.flag for q in triage.questions.values() if q.flag}
+    assert pointed and pointed <= ids
+    for question in triage.questions.values():
+        if question.yes == "redflag":
+            assert question.flag, f"{question.id}: a yes that leads to the red flags names which one"
