@@ -197,9 +197,9 @@ class CrampCoachApp(App[None]):
         """Every action in the command palette: the app's (from the one command table), then the
         screen's own keys by name. Textual's theme picker is left out: its bright themes are not
         for the night."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Theme":
-                yield command
+        for system in super().get_system_commands(screen):
+            if system.title != "Theme":
+                yield system
         titles: set[str] = set()
         for command in COMMANDS:
             titles.add(command.title)
@@ -210,7 +210,7 @@ class CrampCoachApp(App[None]):
     def _screen_commands(self, screen: Screen[Any], taken: set[str]) -> Iterable[SystemCommand]:
         """The screen's own actions (its bindings with a description), each under its key."""
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if active.node is not screen or not binding.description or binding.action in seen or not active.enabled:
                 continue
