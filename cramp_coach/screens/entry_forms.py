@@ -32,6 +32,12 @@ from cramp_coach.widgets.safe import labelled, literal, plain
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 
 
+def one_line_field(text: str) -> str:
+    """Text for a one-line field: a line break would be written to the terminal as it is and tear
+    the form, so it is shown as a space (the stored text keeps it unless the field is changed)."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
 def parse_duration(text: str) -> int | str | None:
     """``m:ss`` or plain seconds to seconds; anything else is passed on for the validator to name."""
     text = text.strip()
@@ -168,7 +174,7 @@ class CrampFormScreen(EntryFormScreen):
             yield Select([("on its own", ON_ITS_OWN), *steps], value=ended_by, id="form-ended-by", prompt="what ended it")
             yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
             yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
-            yield Input(value=cramp.note if cramp else "", placeholder=f"note (up to {MAX_NOTE} characters)", id="form-note")
+            yield Input(value=one_line_field(cramp.note) if cramp else "", placeholder=f"note (up to {MAX_NOTE} characters)", id="form-note")
             yield from self.form_footer()
 
     def on_mount(self) -> None:
@@ -242,8 +248,13 @@ class NightFormScreen(EntryFormScreen):
             with Horizontal(classes="form-row"):
                 yield Label("Times woken", classes="field-label")
                 yield Input(value="" if night.times_woken is None else str(night.times_woken), placeholder="0", id="night-woken")
-            yield Input(value=night.note, placeholder=f"note (up to {MAX_NOTE} characters)", id="night-note")
+            yield Input(value=one_line_field(night.note), placeholder=f"note (up to {MAX_NOTE} characters)", id="night-note")
             yield from self.form_footer()
+
+    def _night_note(self) -> str:
+        """The note as typed, or exactly as stored (line breaks and all) when it was left alone."""
+        typed = self.query_one("#night-note", Input).value
+        return self.night.note if typed == one_line_field(self.night.note) else typed
 
     def action_save(self) -> None:
         """Validate and close with the night."""
@@ -251,7 +262,7 @@ class NightFormScreen(EntryFormScreen):
             "night": self.night.night.isoformat(),
             "sleep_quality": self.query_one("#night-quality", Input).value.strip() or None,
             "times_woken": self.query_one("#night-woken", Input).value.strip() or None,
-            "note": self.query_one("#night-note", Input).value,
+            "note": self._night_note(),
             "ticks": list(self.night.ticks),
         }
         try:

@@ -284,3 +284,21 @@ async def test_an_edit_of_an_entry_deleted_elsewhere_can_be_saved_again(hermetic
         await pilot.press("k")
         await settle(app, pilot)
     assert Diary(hermetic_home).get_cramp("c1").note == "mine"
+
+
+async def test_a_note_with_a_line_break_stays_one_line_in_the_form_and_whole_in_the_diary(hermetic_home, clock):
+    from textual.widgets import Input
+
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.core.models import cramp_from_dict
+    from cramp_coach.screens.entry_forms import CrampFormScreen
+
+    saved = Diary(hermetic_home).add_cramp(cramp_from_dict({"started_at": "2026-11-20T03:10:42+00:00", "muscle": "calf", "intensity": 3, "note": "line1\nline2 [b]x[/b]"}))
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CrampFormScreen(saved))
+        await pilot.pause()
+        assert "\n" not in app.screen.query_one("#form-note", Input).value
+        app.screen.query_one("#form-intensity", Input).value = "7"
+        edited = app.screen.collect()
+        assert edited.note == "line1\nline2 [b]x[/b]" and edited.intensity == 7
