@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cramp_coach import __version__
+from cramp_coach.core.formatting import minutes_text
 from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
 from cramp_coach.core.paths import os_error_reason
 from cramp_coach.core.stats import diary_stats
@@ -152,10 +153,7 @@ def _md_own_text(value: str) -> str:
 
 
 def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "not recorded"
-    whole = round(seconds)
-    return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
+    return minutes_text(seconds)
 
 
 def to_markdown(

@@ -185,7 +185,7 @@ def parse_day(value: Any, field_name: str) -> date:
         raise ValidationError(field_name, f"must be a date like 2026-11-25 (years {FIRST_YEAR} to {LAST_YEAR}), got {_shown(value)}") from None
 
 
-def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: bool = True) -> int | None:
+def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: bool = True, unit: str = "") -> int | None:
     if value is None or value == "":
         if allow_none:
             return None
@@ -194,7 +194,7 @@ def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: 
         number = int(value)  # the common case, checked quickly (imports of 15,000 records)
         if number < low or (high is not None and number > high):
             span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-            raise ValidationError(field_name, f"must be {span}, got {number}")
+            raise ValidationError(field_name, f"must be {span}{' ' + unit if unit else ''}, got {number}")
         return number
     if isinstance(value, bool):
         raise ValidationError(field_name, f"must be a whole number, got {_shown(value)}")
@@ -207,10 +207,10 @@ def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: 
         number = int(parsed)
     except (TypeError, ValueError, OverflowError):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise ValidationError(field_name, f"must be a whole number {span}, got {_shown(value)}") from None
+        raise ValidationError(field_name, f"must be a whole number {span}{' ' + unit if unit else ''}, got {_shown(value)}") from None
     if number < low or (high is not None and number > high):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise ValidationError(field_name, f"must be {span}, got {number}")
+        raise ValidationError(field_name, f"must be {span}{' ' + unit if unit else ''}, got {number}")
     return number
 
 
@@ -262,7 +262,7 @@ def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cra
         raise ValidationError("cramp", f"must be a record of fields, got {type(data).__name__}")
     started_at = parse_moment(data.get("started_at"))
     if now is not None and started_at > now + timedelta(minutes=1):
-        raise ValidationError("started_at", f"is in the future ({started_at.isoformat(timespec='minutes')})")
+        raise ValidationError("started_at", f"is in the future ({started_at.isoformat(timespec='minutes')}); give a time that has passed")
     ended_by = _text(data.get("ended_by"), "ended_by", MAX_SHORT_TEXT) or None
     cramp_id = data.get("id") or new_id()
     if not isinstance(cramp_id, str) or not _ID_PATTERN.fullmatch(cramp_id.strip()):
@@ -273,7 +273,7 @@ def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cra
         muscle=_choice(data.get("muscle"), "muscle", DIARY_MUSCLES, allow_none=False),  # type: ignore[arg-type]
         leg=_choice(data.get("leg"), "leg", LEGS, allow_none=True),
         intensity=_whole(data.get("intensity"), "intensity", 0, 10),
-        duration_s=_whole(data.get("duration_s"), "duration_s", 0, 24 * 3600),
+        duration_s=_whole(data.get("duration_s"), "duration_s", 0, 24 * 3600, unit="seconds"),
         ended_by=ended_by,
         routine=_text(data.get("routine"), "routine", MAX_SHORT_TEXT) or None,
         tags=_tags(data.get("tags")),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cramp_coach.core.content import Advice
+from cramp_coach.core.formatting import minutes_text
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.stats import (
     DiaryStats,
@@ -91,13 +92,14 @@ def stats_report(
     (``see_clinician``, ``new_medicine``); ``recorded`` is the nights the diary covers."""
     chosen = within_days(entries, days, tonight) if days else list(entries)
     stats = diary_stats(chosen)
-    report = StatsReport(period=f"last {days} nights" if days else "whole diary", stats=stats)
+    period = ("last night" if days == 1 else f"last {days} nights") if days else "whole diary"
+    report = StatsReport(period=period, stats=stats)
     if stats.total:
         report.headline.extend(
             [
                 ("Nights", f"{stats.first_night} to {stats.last_night}"),
                 ("Mean intensity", f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else NOT_RECORDED),
-                ("Mean duration", f"{stats.mean_duration_s / 60:.1f} min" if stats.mean_duration_s is not None else NOT_RECORDED),
+                ("Mean duration", minutes_text(stats.mean_duration_s)),
                 ("Most common muscle", _pair(stats.top_muscle)),
                 ("Most common leg", _pair(stats.top_leg)),
                 ("Most often ended by", _pair(stats.top_ended_by, step_title)),
@@ -110,7 +112,7 @@ def stats_report(
     count = see_clinician_count(entries, tonight)
     see = advice("see_clinician") if count is not None else None
     if see is not None:
-        report.notices.append(Notice("see_clinician", see.title, f"{count} cramps in the last 30 nights.", see.text, see.source.title))
+        report.notices.append(Notice("see_clinician", see.title, f"You logged {count} cramps in the last 30 nights.", see.text, see.source.title))
     rise = rise_after_new_medicine(entries, tonight + timedelta(days=1), recorded)
     medicine = advice("new_medicine") if rise is not None else None
     if rise is not None and medicine is not None:
