@@ -220,7 +220,7 @@ async def test_stats_keep_not_a_cramp_entries_apart_and_advise_at_five_in_thirty
         summary = text_of(app, "#stats-summary")
         assert "Cramps (whole diary): 5 (and 1 not-a-cramp entry kept apart)" in summary
         assert "Nights: 2026-11-18 to 2026-11-22" in summary
-        assert "Worth talking to a clinician · 5 cramps in the last 30 nights." in text_of(app, "#stats-notices")
+        assert "Worth talking to a clinician · You logged 5 cramps in the last 30 nights." in text_of(app, "#stats-notices")
         assert "2026-11" in text_of(app, "#chart-months") and "5" in text_of(app, "#chart-months")
 
 
