@@ -190,7 +190,7 @@ class ReliefScreen(GuidedRoutineScreen):
             ),
             id="escalation",
         )
-        self.mount(panel, after="#next-row")
+        self.mount(panel, before="#step-panel")  # the advice first: it matters more than the step now
         self.add_class("escalated")
         self.cc.ring_bell()
 

@@ -300,3 +300,20 @@ async def test_broken_user_routine_is_left_out_with_a_visible_warning(hermetic_h
         assert "bad.toml" in text_of(app, "#home-warnings")
         await pilot.press("enter")
         assert app.screen.run.routine.id == "calf"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+@pytest.mark.parametrize("muscle", ["calf", "foot", "hamstring", "quadriceps"])
+async def test_red_flags_line_stays_on_screen_for_every_muscle_and_after_ten_minutes(hermetic_home, clock, size, muscle):
+    """The first run (the disclaimer line too) of the longest steps, then the 10-minute advice."""
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(muscle=muscle))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        keys = app.screen.query_one("#keys")
+        assert text_of(app, "#keys").startswith("! red flags")
+        assert 0 <= keys.region.y and keys.region.bottom <= size[1]
+        clock.advance(601)
+        await pilot.pause(0.2)
+        escalation = app.screen.query_one("#escalation")
+        assert escalation.region.height >= 3 and escalation.region.bottom <= keys.region.y
+        assert keys.region.bottom <= size[1] and text_of(app, "#keys").startswith("! red flags")
