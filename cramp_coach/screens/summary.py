@@ -180,9 +180,21 @@ class SummaryScreen(CoachModal[Cramp | None]):
         line.display = True
 
     def action_discard(self) -> None:
-        """Close without saving."""
-        if not self.saving:
-            self.dismiss(None)
+        """Escape: out of the note box first; otherwise ask before the cramp is left out of the diary."""
+        from cramp_coach.screens.dialogs import ConfirmScreen
+
+        if self.saving:
+            return
+        if isinstance(self.focused, Input):
+            self.query_one("#save", Button).focus()
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        question = "Don't save this cramp? It will not be in your diary (escape keeps it here)."
+        self.app.push_screen(ConfirmScreen(question, yes="Don't save", no="Keep it"), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.saving:  # the save is under way: keys wait for it

@@ -167,6 +167,8 @@ async def test_summary_dont_save_is_a_button(hermetic_home, clock):
         await pilot.click("#its-gone")
         await pilot.pause()
         await pilot.click("#discard")
+        await pilot.pause()
+        await pilot.click("#yes")  # asked first: "Don't save this cramp?"
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
     assert Diary(hermetic_home).cramps() == []

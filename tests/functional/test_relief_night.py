@@ -92,7 +92,7 @@ async def _to_leave_dialog(app, pilot, clock):
 
 
 async def _to_home(app, pilot, clock):
-    await pilot.press("escape", "escape")  # leave, don't save: home, calm
+    await pilot.press("escape", "escape", "y")  # leave, don't save (asked first): home, calm
 
 
 @pytest.mark.parametrize("reach", [None, _to_summary, _to_triage, _to_red_flags, _to_leave_dialog, _to_home],

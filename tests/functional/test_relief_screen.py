@@ -261,7 +261,15 @@ async def test_escape_leaves_and_does_not_save(hermetic_home, clock):
         await pilot.press("escape")
         await pilot.pause()
         assert "You left the routine" in text_of(app, "#summary-text")
-        await pilot.press("escape")
+        await pilot.press("n", *"typed", "escape")  # escape leaves the note box, nothing else
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("escape")  # asks first
+        await pilot.pause()
+        await pilot.press("escape")  # keep it: still here
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("escape", "y")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "Not saved" in text_of(app, "#home-after")
