@@ -170,7 +170,12 @@ def all_sources(app: CrampCoachApp) -> list[tuple[str, list[tuple[str, str, str]
     library = app.services.library
     groups: list[tuple[str, list[tuple[str, str, str]]]] = []
     for routine in library.routines.values():
-        groups.append((f"Relief: {routine.title}", [(s.title, s.source.title, s.source.url) for s in routine.steps]))
+        entries = []
+        for step in routine.steps:
+            entries.append((step.title, step.source.title, step.source.url))
+            if step.caution is not None:  # each safety line has its own source
+                entries.append((f"{step.title}: safety line", step.caution.source.title, step.caution.source.url))
+        groups.append((f"Relief: {routine.title}", entries))
     groups.append(("Around the routine", [(key.replace("_", " ").capitalize(), a.source.title, a.source.url) for key, a in library.guidance.items()]))
     groups.append(("Bedtime checklist", [(i.title, i.source.title, i.source.url) for i in load_default_items() if i.source]))
     flags = app.services.red_flags()
