@@ -30,6 +30,10 @@ OUTCOME_LINES = {
 }
 
 
+CRAMP_NOW_HINT = "Enter or c: start relief for a calf cramp, straight away."
+CALM_SECONDS = 3.0  # after a run, enter does nothing this long (a second enter out of habit), then starts relief
+
+
 class HomeScreen(CoachScreen[None]):
     """Where cramp_coach opens: one key to start relief for a calf cramp."""
 
@@ -56,7 +60,7 @@ class HomeScreen(CoachScreen[None]):
             yield Static("", id="home-after")
             with Center():
                 yield Button("Cramp now  ⏎", id="cramp-now", variant="error")
-            yield Static("Enter or c: start relief for a calf cramp, straight away.", id="cramp-now-hint")
+            yield Static(CRAMP_NOW_HINT, id="cramp-now-hint")
             yield Static(f"Muscle: {muscle_choices()}", id="other-muscles")
             yield Static(home_hint("go('checklist')", "go('diary')"), id="home-parts")
             yield Static(home_hint("triage", "red_flags", "sources", "settings"), id="home-safety")
@@ -124,6 +128,15 @@ class HomeScreen(CoachScreen[None]):
         after.update(Content.assemble(("✓ " if result.saved else "", "bold"), literal(text.strip())))
         after.display = True
         self._look_at_the_month(just_saved=result.saved)
+        hint = self.query_one("#cramp-now-hint", Static)
+        hint.update("c: start relief for a calf cramp (enter too, in a moment).")
+        self.set_timer(CALM_SECONDS, self._calm_ends)
+
+    def _calm_ends(self) -> None:
+        """A few seconds after a run: enter starts relief again (a cramp can come back)."""
+        if self._calm and self.is_current:
+            self.query_one("#cramp-now", Button).focus()
+        self.query_one("#cramp-now-hint", Static).update(CRAMP_NOW_HINT)
 
     def _aftercare(self) -> str:
         aftercare = self.cc.services.advice("aftercare")

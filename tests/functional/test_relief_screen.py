@@ -325,3 +325,21 @@ async def test_red_flags_line_stays_on_screen_for_every_muscle_and_after_ten_min
         escalation = app.screen.query_one("#escalation")
         assert escalation.region.height >= 3 and escalation.region.bottom <= keys.region.y
         assert keys.region.bottom <= size[1] and text_of(app, "#keys").startswith("! red flags")
+
+
+async def test_after_the_calm_moment_enter_starts_relief_again(hermetic_home, clock, monkeypatch):
+    from cramp_coach.screens import home
+
+    monkeypatch.setattr(home, "CALM_SECONDS", 0.1)
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # it's gone
+        await pilot.pause()
+        await pilot.press("enter")  # save
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert text_of(app, "#cramp-now-hint").startswith("Enter or c")
+        await pilot.press("enter")  # the cramp came back
+        await pilot.pause()
+        assert isinstance(app.screen, ReliefScreen)
