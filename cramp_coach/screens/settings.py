@@ -27,7 +27,7 @@ class SettingsScreen(CoachScreen[None]):
 
     CSS_PATH = "settings.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "back"),
+        Binding("escape", "leave", "back"),
         Binding("ctrl+s", "save", "save"),
     ]
 
@@ -48,7 +48,7 @@ class SettingsScreen(CoachScreen[None]):
         services = self.cc.services
         settings = services.settings
         with VerticalScroll(id="settings-body"):
-            yield Static(Content.assemble(("Settings", "bold"), " · saved in ", literal(services.home / CONFIG_FILE)), id="settings-title")
+            yield Static(Content.assemble(("Settings", "bold"), " · kept in ", literal(services.home / CONFIG_FILE), " (ctrl+s saves)"), id="settings-title")
             yield Static("", id="settings-error")
             with Horizontal(classes="setting"):
                 yield Label("Theme", classes="setting-label")
@@ -140,6 +140,33 @@ class SettingsScreen(CoachScreen[None]):
             first.focus()
             self.query_one("#settings-body", VerticalScroll).scroll_to_widget(first)
 
+    def on_mount(self) -> None:
+        self._as_opened = self._values()  # to tell, on leaving, whether anything was changed
+
+    def action_leave(self) -> None:
+        """Back; with changes not saved, ask first (escape must not silently drop what was typed)."""
+        from cramp_coach.screens.dialogs import ChoiceScreen
+
+        if self._values() == getattr(self, "_as_opened", None):
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self.action_save()
+                if not self._values_problems():
+                    self.dismiss(None)
+            elif choice == "drop":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ChoiceScreen("You changed settings that are not saved.", [("s", "save", "Save them"), ("l", "drop", "Leave without saving"), ("escape", "stay", "Stay here")]),
+            chosen,
+        )
+
+    def _values_problems(self) -> list[SettingProblem]:
+        return validate_settings(self._values())[1]
+
     def action_save(self) -> None:
         """Check every value, then save and apply them."""
         settings, problems = validate_settings(self._values())
@@ -165,4 +192,5 @@ class SettingsScreen(CoachScreen[None]):
         services.bell = settings.bell
         services.reload_library()
         self.app.theme = THEME_NAMES[services.theme_now()]
+        self._as_opened = self._values()
         self.notify("Settings saved", timeout=3)

@@ -21,7 +21,7 @@ from cramp_coach.screens.insights import InsightsScreen
 from cramp_coach.screens.settings import SettingsScreen
 from cramp_coach.screens.stats import StatsScreen
 from cramp_coach.services import Services
-from tests.helpers import settle, text_of
+from tests.helpers import app_with_clock, settle, text_of
 
 MORNING = datetime(2026, 11, 25, 9, 50, tzinfo=UTC)  # Wednesday: last night is Tue 24 Nov
 SMALL_HOURS = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)
@@ -346,3 +346,31 @@ def test_one_night_a_day_apart():  # the fixtures above agree with core.nights
 
     assert bedtime_night(MORNING) == TONIGHT and last_night(MORNING) == LAST_NIGHT
     assert bedtime_night(SMALL_HOURS) == LAST_NIGHT and LAST_NIGHT - timedelta(days=1) == LIST_CHANGED
+
+
+async def test_leaving_settings_with_changes_asks_first(hermetic_home, clock):
+    from textual.widgets import Input
+
+    from cramp_coach.screens.settings import SettingsScreen
+
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SettingsScreen())
+        await pilot.pause()
+        await pilot.press("escape")  # nothing changed: straight back
+        await pilot.pause()
+        assert not isinstance(app.screen, SettingsScreen)
+        app.push_screen(SettingsScreen())
+        await pilot.pause()
+        app.screen.query_one("#set-emergency", Input).value = "112"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceScreen"
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("escape", "s")  # save them
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+        assert app.services.settings.emergency_number == "112"
+        assert 'emergency_number = "112"' in (hermetic_home / "config.toml").read_text()
