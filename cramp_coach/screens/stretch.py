@@ -17,7 +17,8 @@ from cramp_coach.widgets.safe import literal
 
 
 class StretchScreen(GuidedRoutineScreen):
-    """Hold, rest, repeat, each leg; dismisses with True when the stretch ran to its end."""
+    """Hold, rest, repeat, each leg; dismisses with True when the stretch ran to its end (its holds
+    held for at least half their time: skipping through with n does not tick it)."""
 
     BINDINGS = [
         *GuidedRoutineScreen.GUIDED_BINDINGS,
@@ -49,8 +50,16 @@ class StretchScreen(GuidedRoutineScreen):
         return f"Step {self.run.index + 1} of {len(self.routine.steps)}"
 
     def on_completed(self, event: Completed) -> None:
+        """The end: ticked when the holds really ran (at least half their time), not when skipped through."""
         self.cc.ring_bell()
-        self.dismiss(True)
+        pattern = self.item.stretch
+        needed = pattern.hold * pattern.repeats * len(pattern.legs) if pattern else 0
+        held = sum(seconds for step_id, seconds in event.summary.step_seconds.items() if "-hold-" in step_id)
+        if held >= needed / 2:
+            self.dismiss(True)
+            return
+        self.notify("Skipped through, so not ticked: space ticks it if you did the stretch.", timeout=5)
+        self.dismiss(False)
 
     def action_stop(self) -> None:
         """Stop before the end (the item is not ticked)."""

@@ -64,6 +64,19 @@ async def test_stretch_timer_ticks_its_item_when_it_ends(hermetic_home, clock):
     assert "calf-stretch" in Diary(hermetic_home).night(TONIGHT).ticks
 
 
+async def test_skipping_through_a_stretch_does_not_tick(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, bell=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checklist(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        for _ in range(11):  # every hold and rest skipped
+            await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+    assert Diary(hermetic_home).night(TONIGHT).ticks == ()
+
+
 async def test_stopping_a_stretch_early_does_not_tick(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, bell=False)
     async with app.run_test(size=(100, 30)) as pilot:
