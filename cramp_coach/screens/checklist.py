@@ -113,10 +113,10 @@ class ChecklistScreen(CoachScreen[None]):
         Binding("space", "tick", "tick"),
         Binding("i", "insights", "insights"),
         Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
-        Binding("e", "edit", "edit list"),
-        Binding("left_square_bracket", "night(-1)", "night before"),
-        Binding("right_square_bracket", "night(1)", "night after"),
-        Binding("t", "timer", "stretch timer"),
+        Binding("e", "edit", "edit"),
+        Binding("left_square_bracket", "night(-1)", "night before", show=False),  # in the palette; the head names the night
+        Binding("right_square_bracket", "night(1)", "night after", show=False),
+        Binding("t", "timer", "stretch timer", show=False),  # enter on a stretch starts it too
     ]
 
     def __init__(self) -> None:
