@@ -159,10 +159,8 @@ class SettingsScreen(CoachScreen[None]):
             elif choice == "drop":
                 self.dismiss(None)
 
-        self.app.push_screen(
-            ChoiceScreen("You changed settings that are not saved.", [("s", "save", "Save them"), ("l", "drop", "Leave without saving"), ("escape", "stay", "Stay here")]),
-            chosen,
-        )
+        answers = [("s", "save", "Save them"), ("l", "drop", "Leave without saving"), ("escape", "stay", "Stay here")]
+        self.app.push_screen(ChoiceScreen("You changed settings that are not saved.", answers), chosen)
 
     def _values_problems(self) -> list[SettingProblem]:
         return validate_settings(self._values())[1]

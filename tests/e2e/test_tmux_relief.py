@@ -79,6 +79,8 @@ def test_relief_in_a_real_terminal(hermetic_home):
         tmux.keys("Enter")
         tmux.wait_for("It's gone")
         tmux.keys("Escape")
+        tmux.wait_for("Don't save this cramp")  # asked first
+        tmux.keys("y")
         home = tmux.wait_for("Cramp now")
         assert "Not saved" in home  # home, calm: nothing in focus
         tmux.keys("q")
