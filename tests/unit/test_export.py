@@ -29,12 +29,11 @@ from cramp_coach.core.export import (
     write_new_file,
 )
 from cramp_coach.core.models import ValidationError, cramp_from_dict
+from tests.corpus import HOSTILE as CORPUS
+from tests.corpus import LONE_SURROGATE
 
 HOSTILE = [
-    "[/]", "pain [/] gone", "[bold]x", "[x] done", "[@click=app.quit]tap[/]",
-    "[link=http://x]y[/link]", "\x1b]0;title\x07", "\x1b[2J", "\x07bell", "\x9bc1",
-    "x" * 10_000, "\u202eright-to-left\u202c", "emoji 🦵💥", "a|b\nc", "=1+1", "+cmd", "-2", "@SUM(A1)",
-    "<img src=http://evil/x.png>", "![x](http://evil/x.png)", "\udcff",
+    *CORPUS, LONE_SURROGATE,
     "'=already quoted", "''-2", "\tTAB", "`code`", "a & b", "# heading", "- item", "1. first",
 ]
 AT = datetime(2026, 11, 25, 3, 10, tzinfo=UTC)

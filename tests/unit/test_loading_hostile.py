@@ -33,13 +33,8 @@ from cramp_coach.core.safety import load_red_flags, load_triage
 from cramp_coach.core.settings import Settings, load_settings, parse_settings
 from cramp_coach.core.text import has_controls
 from cramp_coach.services import Services, default_services
+from tests.corpus import HOSTILE  # noqa: E402 - the shared corpus
 
-HOSTILE = [
-    "[/]", "pain [/] gone", "[bold]x", "[x] done", "[@click=app.quit]tap[/]",
-    "[link=http://x]y[/link]", "\x1b]0;title\x07", "\x1b[2J", "\x07bell", "\x9bc1",
-    "x" * 10_000, "\u202eright-to-left\u202c", "emoji 🦵💥", "a|b\nc", "=1+1", "+cmd", "-2", "@SUM(A1)",
-    "<img src=http://evil/x.png>", "![x](http://evil/x.png)",
-]
 DEEP = "x = " + "[" * 5000 + "]" * 5000 + "\n"
 
 
