@@ -69,8 +69,7 @@ class CrampCoachApp(App[None]):
             setattr(self, "DEFAULT_MODE", start_mode)  # noqa: B010
         super().__init__()
         self.services = services
-        from cramp_coach.core.settings import THEME_NAMES
-        from cramp_coach.themes import THEMES
+        from cramp_coach.themes import THEME_NAMES, THEMES
 
         for theme in THEMES:
             self.register_theme(theme)
@@ -99,7 +98,7 @@ class CrampCoachApp(App[None]):
 
     def follow_the_clock(self) -> None:
         """An "auto" theme dims at the night hours (and brightens after) while the app stays open."""
-        from cramp_coach.core.settings import THEME_NAMES
+        from cramp_coach.themes import THEME_NAMES
 
         wanted = THEME_NAMES[self.services.theme_now()]
         if wanted != self.theme:

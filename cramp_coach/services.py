@@ -34,7 +34,7 @@ class Services:
     """Everything a screen may use, in one place."""
 
     home: Path
-    _library: Library | None = None
+    library_given: Library | None = None  # a library ready-made (tests), else loaded on first use
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], datetime] = local_now
     bell: bool = True
@@ -43,6 +43,10 @@ class Services:
     _diary: Diary | None = None
     _checklist: ChecklistBook | None = None
     _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _library: Library | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._library = self.library_given
 
     @property
     def library(self) -> Library:

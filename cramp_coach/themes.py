@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from textual.theme import Theme
 
+# The setting's theme (core.settings.THEMES, less "auto") -> the Textual theme that draws it.
+THEME_NAMES = {"night": "cramp-night", "day": "cramp-day", "high-contrast": "cramp-contrast"}
+
 _NIGHT_BASES = {
     "primary": "#b86b12",
     "secondary": "#8a5a1c",

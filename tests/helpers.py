@@ -33,7 +33,7 @@ def text_of(app, selector: str) -> str:
 def app_with_clock(home: Path, clock, relief: ReliefRequest | None = None, bell: bool = True) -> CrampCoachApp:
     """An app on ``home`` whose timers read ``clock`` (a FakeClock)."""
     home.mkdir(parents=True, exist_ok=True)
-    services = Services(home=home, _library=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
+    services = Services(home=home, library_given=load_library(home), clock=clock, wall_clock=lambda: FIXED_WALL, bell=bell)
     return make_app(services=services, relief=relief)
 
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "config.toml"
 THEMES = ("auto", "night", "day", "high-contrast")
-THEME_NAMES = {"night": "cramp-night", "day": "cramp-day", "high-contrast": "cramp-contrast"}
 
 
 @dataclass(frozen=True)

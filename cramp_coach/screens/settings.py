@@ -16,8 +16,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
-from cramp_coach.core.settings import CONFIG_FILE, THEME_NAMES, THEMES, SettingProblem, Settings, save_settings, validate_settings
+from cramp_coach.core.settings import CONFIG_FILE, THEMES, SettingProblem, Settings, save_settings, validate_settings
 from cramp_coach.screens.base import CoachScreen
+from cramp_coach.themes import THEME_NAMES
 from cramp_coach.widgets.keyline import fit_to_size
 from cramp_coach.widgets.safe import labelled, literal
 

@@ -33,7 +33,7 @@ LIST_CHANGED = date(2026, 11, 23)
 def app_at(home, clock, moment: datetime = MORNING):
     """The app with its wall clock stopped at ``moment``."""
     home.mkdir(parents=True, exist_ok=True)
-    services = Services(home=home, _library=load_library(home), clock=clock, wall_clock=lambda: moment)
+    services = Services(home=home, library_given=load_library(home), clock=clock, wall_clock=lambda: moment)
     return make_app(services=services)
 
 

@@ -30,7 +30,7 @@ class WallClock:
 
 def services_with(home, wall: WallClock, clock=None) -> Services:
     home.mkdir(parents=True, exist_ok=True)
-    return Services(home=home, _library=load_library(home), wall_clock=wall, clock=clock or FakeClock())
+    return Services(home=home, library_given=load_library(home), wall_clock=wall, clock=clock or FakeClock())
 
 
 async def test_auto_theme_dims_at_nine_and_brightens_in_the_morning(hermetic_home):

@@ -192,7 +192,7 @@ async def test_broken_config_never_stops_relief(hermetic_home):
 def services_at(home, hour: int) -> Services:
     home.mkdir(parents=True, exist_ok=True)
     moment = datetime(2026, 11, 25, hour, 0, tzinfo=UTC)
-    return Services(home=home, _library=load_library(home), wall_clock=lambda: moment)
+    return Services(home=home, library_given=load_library(home), wall_clock=lambda: moment)
 
 
 async def test_theme_follows_the_time_of_day(hermetic_home):

@@ -55,7 +55,7 @@ def test_home_screen_day_theme(snap_compare, hermetic_home):
 
     hermetic_home.mkdir(parents=True, exist_ok=True)
     afternoon = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-    app = make_app(services=Services(home=hermetic_home, _library=load_library(hermetic_home), wall_clock=lambda: afternoon))
+    app = make_app(services=Services(home=hermetic_home, library_given=load_library(hermetic_home), wall_clock=lambda: afternoon))
     assert snap_compare(app, terminal_size=(80, 24))
 
 
