@@ -253,7 +253,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export.to_json(cramps, nights)
     else:
         names = _step_names()
-        disclaimer = _advice("disclaimer")
+        from cramp_coach.core.content import AdviceKey
+
+        disclaimer = _advice(AdviceKey.DISCLAIMER)
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "")
     if output is None:
         sys.stdout.write(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -415,6 +416,19 @@ def has_own_routines(home: Path) -> bool:
         return False
     except OSError:
         return True
+
+
+class AdviceKey(StrEnum):
+    """The named pieces of guidance in guidance.toml (a content test checks each is there)."""
+
+    DISCLAIMER = "disclaimer"
+    ESCALATION = "escalation"
+    AFTERCARE = "aftercare"
+    SEE_CLINICIAN = "see_clinician"
+    NEW_MEDICINE = "new_medicine"
+    PREGNANCY = "pregnancy"
+    QUININE = "quinine"
+    OTHER_OPTIONS = "other_options"
 
 
 EMERGENCY_TOKEN = "{emergency}"

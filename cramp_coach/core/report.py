@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cramp_coach.core.content import Advice
+from cramp_coach.core.content import Advice, AdviceKey
 from cramp_coach.core.formatting import minutes_text
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.stats import (
@@ -110,11 +110,11 @@ def stats_report(
         report.ended_by.extend((step_title(step), n) for step, n in stats.ended_by)
     # Advice looks at the whole diary up to tonight, whatever period is shown.
     count = see_clinician_count(entries, tonight)
-    see = advice("see_clinician") if count is not None else None
+    see = advice(AdviceKey.SEE_CLINICIAN) if count is not None else None
     if see is not None:
         report.notices.append(Notice("see_clinician", see.title, f"You logged {count} cramps in the last 30 nights.", see.text, see.source.title))
     rise = rise_after_new_medicine(entries, tonight + timedelta(days=1), recorded)
-    medicine = advice("new_medicine") if rise is not None else None
+    medicine = advice(AdviceKey.NEW_MEDICINE) if rise is not None else None
     if rise is not None and medicine is not None:
         detail = (
             f"{rise.before_per_night:.2f} cramps a night in the recorded nights of the 4 weeks before {rise.since}, "

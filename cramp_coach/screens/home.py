@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Label, Static
 
 from cramp_coach.commands import COMMANDS, home_bindings, home_hint
-from cramp_coach.core.content import MUSCLE_NAMES
+from cramp_coach.core.content import MUSCLE_NAMES, AdviceKey
 from cramp_coach.core.models import Cramp
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob
@@ -69,7 +69,7 @@ class HomeScreen(CoachScreen[None]):
                 yield tap_row(*[self._part_button(action) for action in ("go('checklist')", "go('diary')", "red_flags")], id="tap-parts")
                 yield tap_row(*[self._part_button(action) for action in ("triage", "sources", "settings")], id="tap-safety")
             yield Static("", id="home-advice")
-            disclaimer = services.advice("disclaimer")
+            disclaimer = services.advice(AdviceKey.DISCLAIMER)
             yield Static(literal(disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."), id="disclaimer")
             if services.warnings:
                 count = len(services.warnings)
@@ -139,7 +139,7 @@ class HomeScreen(CoachScreen[None]):
         self.query_one("#cramp-now-hint", Static).update(CRAMP_NOW_HINT)
 
     def _aftercare(self) -> str:
-        aftercare = self.cc.services.advice("aftercare")
+        aftercare = self.cc.services.advice(AdviceKey.AFTERCARE)
         return aftercare.text if aftercare else ""
 
     def _look_at_the_month(self, just_saved: Cramp | None = None) -> None:
@@ -158,7 +158,7 @@ class HomeScreen(CoachScreen[None]):
         self.cc.diary_job(DiaryJob(run=count, done=lambda counted: self._show_advice(*counted), write=False, quiet=True, what="the diary"))
 
     def _show_advice(self, count: int | None, crossed_now: bool) -> None:
-        advice = self.cc.services.advice("see_clinician")
+        advice = self.cc.services.advice(AdviceKey.SEE_CLINICIAN)
         line = self.query_one("#home-advice", Static)
         if count is None or advice is None:
             line.display = False

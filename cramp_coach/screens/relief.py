@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from cramp_coach.core.content import MUSCLE_NAMES
+from cramp_coach.core.content import MUSCLE_NAMES, AdviceKey
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.routine import RunSummary
 from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
@@ -99,7 +99,7 @@ class ReliefScreen(GuidedRoutineScreen):
         self.call_after_refresh(self._add_buttons)
 
     def _first_run_text(self) -> Content:
-        disclaimer = self.cc.services.advice("disclaimer")
+        disclaimer = self.cc.services.advice(AdviceKey.DISCLAIMER)
         text = disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."
         if self.has_class("narrow"):
             text = "Not a diagnosis."
@@ -180,7 +180,7 @@ class ReliefScreen(GuidedRoutineScreen):
         return min(super().seconds_to_next_change(now), cramp_clock)
 
     def on_escalated(self) -> None:
-        advice = self.cc.services.advice("escalation")  # with the person's emergency number
+        advice = self.cc.services.advice(AdviceKey.ESCALATION)  # with the person's emergency number
         if advice is None:
             return
         panel = Static(

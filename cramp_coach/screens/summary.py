@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
+from cramp_coach.core.content import AdviceKey
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.models import MAX_NOTE, Cramp, ValidationError
 from cramp_coach.core.routine import SIDES, RunSummary
@@ -67,7 +68,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 yield tap_row(*[TapButton(side, f"choose_side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
             yield Input(placeholder=NOTE_HINT, id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
-            aftercare = services.advice("aftercare")
+            aftercare = services.advice(AdviceKey.AFTERCARE)
             if aftercare is not None:
                 yield Static(literal(aftercare.text), id="summary-aftercare")
             if services.warnings:

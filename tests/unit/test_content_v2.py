@@ -139,3 +139,9 @@ def test_every_triage_flag_names_a_red_flag():
     for question in triage.questions.values():
         if question.yes == "redflag":
             assert question.flag, f"{question.id}: a yes that leads to the red flags names which one"
+
+
+def test_every_named_piece_of_guidance_is_there():
+    from cramp_coach.core.content import AdviceKey
+
+    assert {key.value for key in AdviceKey} <= set(LIBRARY.guidance)
