@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cramp_coach.core.models import ON_ITS_OWN, local_now
+from cramp_coach.core.models import local_now
 from cramp_coach.core.paths import data_dir, folder_warnings, home_path, unusable_folder_warning
 from cramp_coach.core.settings import Settings, apply_durations, load_settings
 from cramp_coach.core.text import one_line
@@ -146,16 +146,8 @@ class Services:
         return load_triage().with_emergency(self.settings.emergency_number)
 
     def step_title(self, step_id: str | None) -> str:
-        """A relief step's title, for showing what ended a cramp."""
-        if not step_id:
-            return ""
-        if step_id == ON_ITS_OWN:
-            return "on its own"
-        for routine in self.library.routines.values():
-            for step in routine.steps:
-                if step.id == step_id:
-                    return step.title
-        return step_id
+        """A relief step's title, for showing what ended a cramp (see ``Library.step_title``)."""
+        return self.library.step_title(step_id)
 
     @property
     def warnings(self) -> list[str]:

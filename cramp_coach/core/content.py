@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS, RELIEF_MUSCLES
+from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS, ON_ITS_OWN, RELIEF_MUSCLES
 from cramp_coach.core.paths import assets_dir, os_error_reason, user_routines_dir
 from cramp_coach.core.text import clean_text, one_line
 
@@ -142,6 +142,19 @@ class Library:
     routines: dict[str, Routine]
     guidance: dict[str, Advice]
     warnings: list[str] = field(default_factory=list)
+
+    def step_title(self, step_id: str | None) -> str:
+        """A relief step's title by its id (for what ended a cramp): "on its own", the title, or the
+        id itself when no routine has that step any more."""
+        if not step_id:
+            return ""
+        if step_id == ON_ITS_OWN:
+            return ON_ITS_OWN
+        for routine in self.routines.values():
+            for step in routine.steps:
+                if step.id == step_id:
+                    return step.title
+        return step_id
 
     def routine_for(self, muscle: str) -> Routine:
         """The routine for ``muscle``: the user's own routine for it wins over the bundled one.
