@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TEST_COMMAND = (
     'python3 -m venv .venv && .venv/bin/python -m pip install -e ".[test]" && .venv/bin/ruff check && .venv/bin/mypy'
-    " && .venv/bin/lint-imports && .venv/bin/python -m pytest -n 2"
+    " && .venv/bin/lint-imports && .venv/bin/python -m pytest -n 4"
 )
 RUN_COMMAND = "pipx install . && cramp-coach"
 
