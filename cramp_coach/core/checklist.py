@@ -311,7 +311,7 @@ class ChecklistBook:
 
     def items(self) -> list[ChecklistItem]:
         """Every item, hidden ones too, in the user's order."""
-        return apply_changes(self.defaults, self.diary.setting(ITEMS_SETTING, []))
+        return apply_changes(self.defaults, self.diary.kept_value(ITEMS_SETTING, []))
 
     def visible(self) -> list[ChecklistItem]:
         """The items on tonight's list."""
@@ -321,17 +321,17 @@ class ChecklistBook:
         """The items that were on ``night``'s list (tonight's list for tonight and nights before any change)."""
         every = self.items()
         current = [item.id for item in every if not item.hidden]
-        ids = items_on(night, parse_history(self.diary.setting(HISTORY_SETTING, [])), current)
+        ids = items_on(night, parse_history(self.diary.kept_value(HISTORY_SETTING, [])), current)
         by_id = {item.id: item for item in every}
         return [replace(by_id[item_id], hidden=False) for item_id in ids if item_id in by_id]
 
     def night_view(self, night: date) -> tuple[list[ChecklistItem], set[str]]:
         """``night``'s list (as it was then) and its ticks, from one read of the diary."""
         snapshot = self.diary.snapshot()
-        changes = snapshot.setting(ITEMS_SETTING, [])
+        changes = snapshot.kept_value(ITEMS_SETTING, [])
         every = apply_changes(self.defaults, changes if isinstance(changes, list) else [])
         current = [item.id for item in every if not item.hidden]
-        ids = items_on(night, parse_history(snapshot.setting(HISTORY_SETTING, [])), current)
+        ids = items_on(night, parse_history(snapshot.kept_value(HISTORY_SETTING, [])), current)
         by_id = {item.id: item for item in every}
         record = snapshot.nights.get(night)
         return [replace(by_id[i], hidden=False) for i in ids if i in by_id], set(record.ticks if record else ())
@@ -340,8 +340,8 @@ class ChecklistBook:
         """Keep the user's items (order, titles, hidden, their own), and when the list changed."""
         old = [item.id for item in self.visible()]
         new = [item.id for item in items if not item.hidden]
-        history = history_after_change(self.diary.setting(HISTORY_SETTING, []), old, new, self.tonight())
-        self.diary.save_settings({ITEMS_SETTING: changes_of(items, self.defaults), HISTORY_SETTING: history})
+        history = history_after_change(self.diary.kept_value(HISTORY_SETTING, []), old, new, self.tonight())
+        self.diary.keep_values({ITEMS_SETTING: changes_of(items, self.defaults), HISTORY_SETTING: history})
 
     def restore_defaults(self) -> None:
         """Back to the bundled list (ticks already made, and past nights' lists, are kept)."""
@@ -357,7 +357,7 @@ class ChecklistBook:
 
     def trial_start(self) -> date | None:
         """The night the 6-week stretching trial began, if the user started one."""
-        value = self.diary.setting(TRIAL_SETTING)
+        value = self.diary.kept_value(TRIAL_SETTING)
         try:
             return date.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
@@ -365,8 +365,8 @@ class ChecklistBook:
 
     def start_trial(self, night: date) -> None:
         """Begin the 6-week stretching trial on ``night``."""
-        self.diary.save_setting(TRIAL_SETTING, night.isoformat())
+        self.diary.keep_value(TRIAL_SETTING, night.isoformat())
 
     def stop_trial(self) -> None:
         """Forget the trial."""
-        self.diary.save_setting(TRIAL_SETTING, None)
+        self.diary.keep_value(TRIAL_SETTING, None)

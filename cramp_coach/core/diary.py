@@ -32,7 +32,9 @@ DIARY_FILE = "diary.json"
 CRAMPS = "cramps"
 NIGHTS = "nights"
 META = "meta"
-SETTINGS = "settings"
+# Values the app keeps in the diary (the checklist's list and history, the trial): the table is
+# named "settings" in the file, but they are not settings: those are config.toml (core.settings).
+KEPT_VALUES = "settings"
 
 
 class DiaryTooNewError(StorageError):
@@ -124,7 +126,7 @@ def check_records(data: dict[str, Any], path: Path) -> None:
             problem = check(doc)
             if problem is not None:
                 raise _bad_record(path, table, key, problem)
-    for key, doc in data.get(SETTINGS, {}).items():
+    for key, doc in data.get(KEPT_VALUES, {}).items():
         if not isinstance(doc.get("key"), str):
             raise CorruptFileError(path, f"is not a diary this version can use: setting record {key} has no key")
 
@@ -135,7 +137,7 @@ def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE), check: bool = T
     Version 1 cramps had no ``routine`` and nights no ``ticks``; version 2 adds both. ``check``
     checks every record (skipped only for a file the storage knows it wrote or checked itself).
     """
-    for table in (CRAMPS, NIGHTS, META, SETTINGS):
+    for table in (CRAMPS, NIGHTS, META, KEPT_VALUES):
         if table in data and not (
             isinstance(data[table], dict) and all(isinstance(doc, dict) for doc in data[table].values())
         ):
@@ -237,7 +239,7 @@ class ImportResult:
 class DiarySnapshot:
     """Everything in the diary, from one read of the file (for reports that need it all).
 
-    Built from the raw file, each part (cramps, nights, settings) is made only when first asked
+    Built from the raw file, each part (cramps, nights, kept values) is made only when first asked
     for: the checklist needs no cramps, and 15,000 of them take a while to build.
     """
 
@@ -245,7 +247,7 @@ class DiarySnapshot:
         self,
         cramps: Iterable[Cramp] = (),
         nights: dict[date, Night] | None = None,
-        settings: dict[str, Any] | None = None,
+        kept: dict[str, Any] | None = None,
         *,
         raw: dict[str, Any] | None = None,
     ) -> None:
@@ -253,7 +255,7 @@ class DiarySnapshot:
         if raw is None:
             self.__dict__["cramps"] = tuple(cramps)
             self.__dict__["nights"] = dict(nights or {})
-            self.__dict__["settings"] = dict(settings or {})
+            self.__dict__["kept"] = dict(kept or {})
 
     @cached_property
     def cramps(self) -> tuple[Cramp, ...]:
@@ -266,13 +268,13 @@ class DiarySnapshot:
         return {n.night: n for n in map(night_from_stored, (self._raw or {}).get(NIGHTS, {}).values())}
 
     @cached_property
-    def settings(self) -> dict[str, Any]:
+    def kept(self) -> dict[str, Any]:
         """The values the app keeps in the diary, by key."""
-        return {doc["key"]: doc.get("value") for doc in (self._raw or {}).get(SETTINGS, {}).values()}
+        return {doc["key"]: doc.get("value") for doc in (self._raw or {}).get(KEPT_VALUES, {}).values()}
 
-    def setting(self, key: str, default: Any = None) -> Any:
+    def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary, as it was at the read."""
-        return self.settings.get(key, default)
+        return self.kept.get(key, default)
 
     def ticks_by_night(self) -> dict[date, tuple[str, ...]]:
         """The checklist ticks of every night that has any."""
@@ -324,7 +326,7 @@ class Diary:
         return self.nights().get(night, Night(night=night))
 
     def snapshot(self) -> DiarySnapshot:
-        """Cramps, nights and settings from one read of the file."""
+        """Cramps, nights and kept values from one read of the file."""
         return DiarySnapshot(raw=self._raw())
 
     def signature(self) -> tuple[int, int] | None:
@@ -403,21 +405,21 @@ class Diary:
         """The checklist ticks of every night that has any."""
         return {night.night: night.ticks for night in self.nights().values() if night.ticks}
 
-    def setting(self, key: str, default: Any = None) -> Any:
+    def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary (checklist changes, the stretching trial)."""
-        for doc in self._raw().get(SETTINGS, {}).values():
+        for doc in self._raw().get(KEPT_VALUES, {}).values():
             if doc.get("key") == key:
                 return doc.get("value", default)
         return default
 
-    def save_setting(self, key: str, value: Any) -> None:
+    def keep_value(self, key: str, value: Any) -> None:
         """Keep a value in the diary (JSON-friendly)."""
-        self.save_settings({key: value})
+        self.keep_values({key: value})
 
-    def save_settings(self, values: dict[str, Any]) -> None:
+    def keep_values(self, values: dict[str, Any]) -> None:
         """Keep several values in the diary in one write."""
         with self.storage.transaction():
-            table = self._table(SETTINGS)
+            table = self._table(KEPT_VALUES)
             for key, value in values.items():
                 table.upsert({"key": key, "value": value}, Query().key == key)
 

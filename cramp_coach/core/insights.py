@@ -68,10 +68,10 @@ class InsightsReport:
 
 def build_insights(snapshot: DiarySnapshot, defaults: list[ChecklistItem], now: datetime) -> InsightsReport:
     """The report for ``now`` from a diary snapshot and the bundled checklist items."""
-    changes = snapshot.setting(ITEMS_SETTING, [])
+    changes = snapshot.kept_value(ITEMS_SETTING, [])
     items = [item for item in apply_changes(defaults, changes if isinstance(changes, list) else []) if not item.hidden]
     current = [item.id for item in items]
-    history = parse_history(snapshot.setting(HISTORY_SETTING, []))
+    history = parse_history(snapshot.kept_value(HISTORY_SETTING, []))
 
     def items_on(night: date) -> tuple[str, ...]:
         return habits.items_on(night, history, current)
@@ -92,7 +92,7 @@ def build_insights(snapshot: DiarySnapshot, defaults: list[ChecklistItem], now: 
         cramps,
     )
     trial = None
-    trial_start = snapshot.setting(TRIAL_SETTING)
+    trial_start = snapshot.kept_value(TRIAL_SETTING)
     if isinstance(trial_start, str):
         try:
             start = date.fromisoformat(trial_start)

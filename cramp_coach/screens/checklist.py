@@ -45,9 +45,9 @@ def read_night(services, night: date) -> NightView:
 
     book = services.checklist()
     snapshot = book.diary.snapshot()
-    every = apply_changes(book.defaults, snapshot.setting(ITEMS_SETTING, []))
+    every = apply_changes(book.defaults, snapshot.kept_value(ITEMS_SETTING, []))
     current = [item.id for item in every if not item.hidden]
-    history = parse_history(snapshot.setting(HISTORY_SETTING, []))
+    history = parse_history(snapshot.kept_value(HISTORY_SETTING, []))
     by_id = {item.id: item for item in every}
 
     def list_of(on: date) -> tuple[str, ...]:

@@ -59,10 +59,10 @@ def test_night_choice():
 
 
 # -- editing the list never rewrites history ---------------------------------------------------------------
-def snapshot(cramps=(), ticks=None, settings=None, records=()):
+def snapshot(cramps=(), ticks=None, settings=None, records=()):  # settings: the diary's kept values
     nights = {night: Night(night=night, ticks=tuple(t)) for night, t in (ticks or {}).items()}
     nights.update({night: Night(night=night) for night in records if night not in nights})
-    return DiarySnapshot(cramps=tuple(cramps), nights=nights, settings=settings or {})
+    return DiarySnapshot(cramps=tuple(cramps), nights=nights, kept=settings or {})
 
 
 def test_adding_an_item_keeps_past_nights_done():
@@ -195,7 +195,7 @@ def test_the_book_keeps_each_nights_list(hermetic_home):
     tonight[0] = WED
     book.save([item for item in book.items() if item.id != "fluids"])  # on Wednesday
     snap = book.diary.snapshot()
-    assert len(parse_history(snap.setting(HISTORY_SETTING))) == 3
+    assert len(parse_history(snap.kept_value(HISTORY_SETTING))) == 3
     assert "fluids" in [i.id for i in book.items_for(TUE)] and "fluids" not in [i.id for i in book.items_for(WED)]
 
 

@@ -341,12 +341,12 @@ def test_check_title_cleans_control_codes_and_folds_lines():
 
 
 class StoredSettings:
-    """A diary stand-in that only holds settings."""
+    """A diary stand-in that only holds the checklist's kept value."""
 
     def __init__(self, stored):
         self.stored = stored
 
-    def setting(self, key, default=None):
+    def kept_value(self, key, default=None):
         return self.stored if key == "checklist_items" else default
 
 

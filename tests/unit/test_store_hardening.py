@@ -259,5 +259,5 @@ def test_a_lone_surrogate_never_reaches_the_file(hermetic_home):
     book.save([*book.items(), ChecklistItem(id="own-x", title="bad \udcff title", custom=True)])
     assert "\ufffd" in next(i.title for i in book.items() if i.id == "own-x")
     with pytest.raises(StorageError, match="not plain text"):
-        diary.save_setting("x", "\udcff")
+        diary.keep_value("x", "\udcff")
     assert Diary(hermetic_home).get_cramp(diary.cramps()[0].id).note == "kept"
