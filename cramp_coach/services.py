@@ -44,6 +44,7 @@ class Services:
     _checklist: ChecklistBook | None = None
     _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _library: Library | None = field(default=None, init=False, repr=False)
+    _duration_warnings: list[str] = field(default_factory=list, init=False, repr=False)  # from applying config durations
 
     def __post_init__(self) -> None:
         self._library = self.library_given
@@ -56,7 +57,7 @@ class Services:
 
             try:
                 self._library = load_library(self.home)
-                self.extra_warnings += apply_durations(self._library, self.settings.durations)
+                self._duration_warnings = apply_durations(self._library, self.settings.durations)
             except Exception as error:  # load_library never raises; this is the last guard of relief
                 self._library = Library(routines={}, guidance={}, warnings=[f"The guidance could not be loaded ({type(error).__name__})"])
         return self._library
@@ -78,7 +79,7 @@ class Services:
     def reload_library(self) -> None:
         """Load the guidance again (after the settings changed step durations)."""
         self._library = None
-        self.extra_warnings = [w for w in self.extra_warnings if "durations." not in w]
+        self._duration_warnings = []  # said again, for the new durations, when the library loads
 
     def theme_now(self) -> str:
         """The theme the settings ask for at this time of day (auto: night theme in the night hours)."""
@@ -154,7 +155,7 @@ class Services:
         """Problems worth showing the user, as plain one-line texts: left-out routines, unreadable
         settings, a data folder that others can read or that cannot be written."""
         shown: list[str] = []
-        for warning in self.library.warnings + self.extra_warnings:
+        for warning in self.library.warnings + self._duration_warnings + self.extra_warnings:
             line = one_line(str(warning))
             if line not in shown:
                 shown.append(line)
