@@ -151,27 +151,27 @@ async def test_a_phone_pairs_and_saves_a_cramp_by_touch(tmp_path: Path, hermetic
                     await _wait_for(lambda: then in received, f"the app to answer the tap on {name!r}")
 
                 await _wait_for(lambda: b"Cramp now" in received, "the home screen")
-                await asyncio.sleep(0.3)  # the home screen's first frames settle
+                await _quiet(received)  # the home screen's first frames settle
                 # A long page scrolls with a finger, as with a mouse wheel.
                 await page.focus(".xterm-helper-textarea")  # where xterm.js takes keys
                 await page.keyboard.press("!")
                 await _wait_for(lambda: b"Red flags" in received, "the red-flag page")
-                await asyncio.sleep(0.3)
+                await _quiet(received)
                 before = await page.screenshot()
                 await _swipe_up(context, page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, box["y"] + box["height"] * 0.3)
-                await asyncio.sleep(0.5)
+                await _quiet(received)
                 scrolled = await page.screenshot() != before
                 assert scrolled, "a swipe did not scroll the red-flag page"
                 await page.keyboard.press("Escape")
                 await _wait_for(lambda: b"Cramp now" in received, "the home screen again")
-                await asyncio.sleep(0.3)
+                await _quiet(received)
                 await tap("cramp now", b"Step 1 of")
-                await asyncio.sleep(0.3)  # relief's buttons come just after its first frame
+                await _quiet(received)  # relief's buttons come just after its first frame
                 await page.screenshot(path=str(tmp_path / "phone-relief.png"))
                 await tap("pause", b"go on")
                 await tap("next", b"Stand on it")  # step 2 is on, and step 3 is next
                 await tap("it's gone", b"Save to diary")
-                await asyncio.sleep(0.3)
+                await _quiet(received)
                 await tap("pain 7", b"Pain 7/10")
                 await tap("right leg", b"leg right")
                 await page.screenshot(path=str(tmp_path / "phone-summary.png"))
@@ -248,6 +248,18 @@ async def _terminal_size(sent: list[str]) -> tuple[int, int]:
     await _wait_for(lambda: last_resize() is not None, "the page to send its size")
     size = last_resize()
     return size["width"], size["height"]
+
+
+async def _quiet(received: bytearray, still: float = 0.2, timeout: float = 5.0) -> None:
+    """Wait until the app has sent nothing new for ``still`` seconds: its frames have settled."""
+    deadline = time.monotonic() + timeout
+    size, since = len(received), time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        if len(received) != size:
+            size, since = len(received), time.monotonic()
+        elif time.monotonic() - since >= still:
+            return
 
 
 async def _wait_for(condition, what: str, timeout: float = WAIT) -> None:
