@@ -182,14 +182,13 @@ def to_markdown(
         "",
     ]
     if stats.total:
-        intensity = f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else "not recorded"
+        from cramp_coach.core.report import stats_report  # the same figures the stats screen and `stats` show
+
+        headline = stats_report(cramps, date.today(), step_title=step_name).headline
         lines += [
             "## Summary",
             "",
-            f"- Average intensity: {intensity}",
-            f"- Average duration: {_minutes(stats.mean_duration_s)}",
-            f"- Most common muscle: {md_text(stats.top_muscle[0])} ({stats.top_muscle[1]})" if stats.top_muscle else "- Muscle: not recorded",
-            f"- Most common leg: {md_text(stats.top_leg[0])} ({stats.top_leg[1]})" if stats.top_leg else "- Leg: not recorded",
+            *[f"- {label}: {md_text(value)}" for label, value in headline if label != "Nights"],
             "",
             "## Cramps per month (by the evening the night began)",
             "",
