@@ -136,6 +136,7 @@ def to_json(cramps: Sequence[Cramp], nights: Sequence[Night]) -> str:
 
 # -- Markdown -------------------------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|#~])")
+_MD_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]!|~])")
 _MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
 
 
@@ -145,6 +146,14 @@ def md_text(value: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LINE_START.sub(r"\\\1", text)
+
+
+def md_inline(value: str) -> str:
+    """Text in the middle of a line (not at its start): as ``md_text``, but a leading number or
+    parentheses need no escape there (no link can form without its brackets, no list without a line start)."""
+    text = one_line(_valid_unicode(value)).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_INLINE_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")  # and never a bracket then a parenthesis
 
 
 def _md_own_text(value: str) -> str:
@@ -188,7 +197,7 @@ def to_markdown(
         lines += [
             "## Summary",
             "",
-            *[f"- {label}: {md_text(value)}" for label, value in headline if label != "Nights"],
+            *[f"- {label}: {md_inline(value)}" for label, value in headline if label != "Nights"],
             "",
             "## Cramps per month (by the evening the night began)",
             "",
@@ -221,12 +230,12 @@ def to_markdown(
             cells = (
                 c.started_at.date().isoformat(),
                 c.started_at.strftime("%H:%M"),
-                md_text(c.leg or ""),
-                md_text(c.muscle),
+                md_inline(c.leg or ""),
+                md_inline(c.muscle),
                 "" if c.intensity is None else str(c.intensity),
                 _minutes(c.duration_s) if c.duration_s is not None else "",
-                md_text(step_name(c.ended_by)) if c.ended_by else "",
-                md_text(c.note),
+                md_inline(step_name(c.ended_by)) if c.ended_by else "",
+                md_inline(c.note),
             )
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -243,9 +252,9 @@ def to_markdown(
             other_cells = (
                 c.started_at.date().isoformat(),
                 c.started_at.strftime("%H:%M"),
-                md_text(", ".join(c.tags)),
-                md_text("; ".join(c.triage)),
-                md_text(c.note),
+                md_inline(", ".join(c.tags)),
+                md_inline("; ".join(c.triage)),
+                md_inline(c.note),
             )
             lines.append("| " + " | ".join(other_cells) + " |")
         lines.append("")
