@@ -36,7 +36,15 @@ def installed_script(name: str = "cramp-coach") -> str:
 
 
 def outside_repo() -> str:
-    """A working folder outside the source tree, so the installed package is what gets imported."""
+    """A working folder outside the source tree, so the installed package is what gets imported.
+
+    The package is byte-compiled first, as pip does when it installs a wheel: an editable install
+    under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module from source at each start
+    (Textual, installed from a wheel, has its bytecode), which is not what a person's install does.
+    """
+    import compileall
+
+    compileall.compile_dir(str(package_folder()), quiet=1)
     folder = Path(tempfile.gettempdir()) / "cramp-coach-bench-cwd"
     folder.mkdir(exist_ok=True)
     return str(folder)

@@ -8,7 +8,6 @@ and no fault in it (or in reading it) ever leaves ``load_settings`` as an except
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import time
@@ -170,6 +169,8 @@ def load_settings(home: Path) -> tuple[Settings, list[str]]:
 
 def settings_text(settings: Settings) -> str:
     """config.toml for ``settings``."""
+    import json  # only when writing: JSON strings are TOML basic strings for these
+
     lines = [
         "# cramp coach settings. theme: auto, night, day or high-contrast (auto = night theme in the night hours).",
         f'theme = "{settings.theme}"',
