@@ -74,7 +74,8 @@ class SettingsScreen(CoachScreen[None]):
             yield Static("[b]Relief step durations[/b] (seconds, 5 to 600; blank = the routine's own)", id="durations-title")
             shown: set[str] = set()
             for routine in services.library.routines.values():
-                steps = [step for step in routine.steps if step.id not in shown]
+                # A stretch held until the cramp lets go has no time to set: it waits for the person.
+                steps = [step for step in routine.steps if step.id not in shown and not step.until_release]
                 if not steps:
                     continue
                 yield Label(literal(routine.title), classes="routine-title")
