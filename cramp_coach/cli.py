@@ -235,6 +235,11 @@ def cmd_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _nights_in_period(diary: Any, start: date | None, end: date | None) -> list[Any]:
+    """The diary's night records from ``start`` to ``end`` (either may be open)."""
+    return [n for n in diary.nights().values() if (not start or n.night >= start) and (not end or n.night <= end)]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from cramp_coach.core import export
 
@@ -249,14 +254,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "csv":
         text = export.to_csv(cramps)
     elif args.format == "json":
-        nights = [n for n in diary.nights().values() if (not args.start or n.night >= args.start) and (not args.end or n.night <= args.end)]
-        text = export.to_json(cramps, nights)
+        text = export.to_json(cramps, _nights_in_period(diary, args.start, args.end))
     else:
         names = _step_names()
         from cramp_coach.core.content import AdviceKey
 
         disclaimer = _advice(AdviceKey.DISCLAIMER)
-        text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "")
+        nights = _nights_in_period(diary, args.start, args.end)
+        text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "", nights)
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK

@@ -321,3 +321,17 @@ def test_the_report_keeps_not_a_cramp_entries_apart():
     kept_apart = report.split("## Not typical cramps")[1]
     assert "restless legs?" in kept_apart and "&lt;b&gt;urge&lt;/b&gt;" in kept_apart
     assert "restless" not in report.split("## Not typical cramps")[0].split("## Every cramp")[1]
+
+
+def test_the_report_lists_how_nights_went():
+    from datetime import date
+
+    from cramp_coach.core.export import to_markdown
+    from cramp_coach.core.models import Night, cramp_from_dict
+
+    entries = [cramp_from_dict({"started_at": "2026-11-20T03:00", "muscle": "calf"})]
+    nights = [Night(night=date(2026, 11, 19), sleep_quality=2, times_woken=3, note="bad [x](http://e)"), Night(night=date(2026, 11, 18), ticks=("fluids",))]
+    report = to_markdown(entries, None, None, nights=nights)
+    section = report.split("## Nights")[1]
+    assert "| 2026-11-19 | 2 | 3 | bad \\[x\\]\\(http://e) |" in section
+    assert "2026-11-18" not in section  # ticks alone say nothing of sleep
