@@ -119,6 +119,11 @@ def check_night_record(doc: dict[str, Any]) -> str | None:
     return None
 
 
+def check_added_record(table: str, doc: dict[str, Any]) -> str | None:
+    """What is wrong with a record added through the storage's journal (only cramps are added so)."""
+    return check_cramp_record(doc) if table == CRAMPS else "is not a cramp"
+
+
 def check_records(data: dict[str, Any], path: Path) -> None:
     """Refuse a diary any of whose records this version cannot read: it is then never written."""
     for table, check in ((CRAMPS, check_cramp_record), (NIGHTS, check_night_record)):
@@ -129,6 +134,21 @@ def check_records(data: dict[str, Any], path: Path) -> None:
     for key, doc in data.get(KEPT_VALUES, {}).items():
         if not isinstance(doc.get("key"), str):
             raise CorruptFileError(path, f"is not a diary this version can use: setting record {key} has no key")
+
+
+def stored_version(data: dict[str, Any]) -> Any:
+    """The schema version a loaded diary was written in (as stored: it may not be a number)."""
+    meta = data.get(META)
+    records = meta.values() if isinstance(meta, dict) else ()
+    version = next((doc.get("schema_version") for doc in records if isinstance(doc, dict) and "schema_version" in doc), None)
+    if version is None:
+        version = 1 if data.get(CRAMPS) or data.get(NIGHTS) else SCHEMA_VERSION
+    return version
+
+
+def is_current(data: dict[str, Any]) -> bool:
+    """True when a loaded diary is stored in this version's schema (so needs no migration)."""
+    return bool(stored_version(data) == SCHEMA_VERSION)
 
 
 def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE), check: bool = True) -> dict[str, Any]:
@@ -142,10 +162,7 @@ def migrate(data: dict[str, Any], path: Path = Path(DIARY_FILE), check: bool = T
             isinstance(data[table], dict) and all(isinstance(doc, dict) for doc in data[table].values())
         ):
             raise CorruptFileError(path, f"is not a cramp_coach diary (its '{table}' is not a table of records)")
-    meta = data.get(META) or {}
-    version = next((doc.get("schema_version") for doc in meta.values() if "schema_version" in doc), None)
-    if version is None:
-        version = 1 if data.get(CRAMPS) or data.get(NIGHTS) else SCHEMA_VERSION
+    version = stored_version(data)
     if not isinstance(version, int) or version < 1:
         raise CorruptFileError(path, f"has an unreadable schema version {version!r}")
     if version > SCHEMA_VERSION:
@@ -291,6 +308,8 @@ class Diary:
             storage=SafeJSONStorage,
             load_hook=lambda data, trusted: migrate(data, self.path, check=not trusted),
             write_hook=stamp_version,
+            check_record=check_added_record,
+            is_current=is_current,
         )
         self.storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self.storage.remove_leftover_temp_files()
@@ -329,13 +348,17 @@ class Diary:
         """Cramps, nights and kept values from one read of the file."""
         return DiarySnapshot(raw=self._raw())
 
-    def signature(self) -> tuple[int, int] | None:
-        """Changes whenever any process writes the diary (for cheap polling)."""
+    def signature(self) -> tuple[int, ...] | None:
+        """Changes whenever any process writes the diary or adds to its journal (for cheap polling)."""
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
             return None
-        return (stat.st_mtime_ns, stat.st_size)
+        try:
+            journal = os.stat(self.storage.journal_path)
+        except OSError:
+            return (stat.st_mtime_ns, stat.st_size)
+        return (stat.st_mtime_ns, stat.st_size, journal.st_mtime_ns, journal.st_size)
 
     # -- writing ------------------------------------------------------------------------------
     def _table(self, name: str) -> Table:
@@ -343,10 +366,13 @@ class Diary:
         return Table(self.storage, name, cache_size=0)
 
     def add_cramp(self, cramp: Cramp) -> Cramp:
-        """Save a new cramp."""
+        """Save a new cramp: appended to the journal when the file is known good (quick at any size),
+        else written into the file. Saving a cramp already saved (same id: a retry) adds nothing."""
         with self.storage.transaction():
+            if self.storage.append(CRAMPS, cramp.to_dict()):
+                return cramp
             if any(doc.get("id") == cramp.id for doc in self._raw().get(CRAMPS, {}).values()):
-                raise ValueError(f"a cramp with id {cramp.id} is already in the diary")
+                return cramp
             self._table(CRAMPS).insert(cramp.to_dict())
         return cramp
 

@@ -12,10 +12,18 @@ no lock, so two processes can lose each other's writes. This storage instead:
 - writes through a symlinked diary to its target, never replacing the link;
 - turns every failed write (a full disk, a read-only file system, ...) into ``WriteFailedError``
   with a plain reason, after removing its temporary file;
-- remembers, in ``diary.json.checked``, the identity (device, inode, size, modification time) of
-  the file it last wrote or fully checked, so that a file nobody else has touched since is not
-  checked record by record again (the load hook is told it is *trusted*). Any other change to the
-  file changes its identity, and the next read checks every record again.
+- keeps, in ``diary.json.cache``, the file's contents as it last wrote or fully checked them, in
+  Python's fast ``marshal`` form, under the identity (device, inode, size, modification time) of
+  the file they came from and a checksum. A read of a file nobody else has touched since loads that
+  instead of parsing the JSON and checking every record again (the load hook is told it is
+  *trusted*). Any other change to the file changes its identity, and the next read parses and
+  checks it again; a cache that is stale, torn or from another Python is ignored. It is never the
+  only copy of anything: deleting it only costs one slower read;
+- adds a single record (a cramp logged at 3 a.m.) by appending one line to ``diary.json.journal``
+  and fsyncing it, instead of rewriting the whole file. The journal names the identity of the file
+  it extends; every read adds its records (once each, by id), and the next full write takes them
+  into the file, after which the journal no longer matches and is removed. A line torn by a crash is
+  ignored, and a line that is not a valid record is never lost: the journal is kept aside.
 
 Files are created 0600 in a 0700 folder.
 """
@@ -25,11 +33,14 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import marshal
 import os
 import stat
+import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +54,11 @@ TEMP_PREFIX = ".diary-"
 TEMP_SUFFIX = ".tmp"
 LOCK_WAIT_SECONDS = 15.0
 MAX_DIARY_BYTES = 256 * 1024 * 1024  # about a million cramps; anything larger is not ours
+MAX_JOURNAL_BYTES = 4 * 1024 * 1024  # a journal is folded into the file long before this
+JOURNAL_FOLD_LINES = 200  # past this many records, the next addition rewrites the file instead
+# The cache's first line: what wrote it (the marshal format differs between Pythons), then the
+# identity of the diary file it holds and the checksum of the marshal data that follows.
+CACHE_TAG = f"cramp-coach-cache 1 py{sys.version_info[0]}.{sys.version_info[1]} m{marshal.version}"
 
 
 class StorageError(Exception):
@@ -205,7 +221,8 @@ class FileLock:
 
 
 class SafeJSONStorage(Storage):
-    """A TinyDB storage with atomic writes, a writer lock and a validating loader.
+    """A TinyDB storage with atomic writes, a writer lock, a validating loader, a parsed cache and a
+    journal for single additions.
 
     Outside a transaction every ``read`` goes to disk (so other processes' writes are seen).
     Inside ``transaction()`` the lock is held, the file is read once, and TinyDB's repeated reads
@@ -217,6 +234,8 @@ class SafeJSONStorage(Storage):
         path: str | Path,
         load_hook: Callable[[dict[str, Any], bool], dict[str, Any]] | None = None,
         write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        check_record: Callable[[str, dict[str, Any]], str | None] | None = None,
+        is_current: Callable[[dict[str, Any]], bool] | None = None,
     ):
         self.path = Path(path)
         try:
@@ -224,11 +243,15 @@ class SafeJSONStorage(Storage):
         except OSError as error:
             raise WriteFailedError(self.path.parent, error) from None
         self.lock = FileLock(self.path.with_name(self.path.name + ".lock"))
-        self.checked_marker = self.path.with_name(self.path.name + ".checked")
+        self.cache_path = self.path.with_name(self.path.name + ".cache")
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
         self._load_hook = load_hook
         self._write_hook = write_hook
+        self._check_record = check_record
+        self._is_current = is_current  # a file the load hook must migrate is not cached (or journalled)
         self._state = threading.local()  # each thread's own transaction (the app saves from workers)
         self.writes = 0
+        self.appends = 0
 
     @property
     def _in_transaction(self) -> bool:
@@ -275,9 +298,12 @@ class SafeJSONStorage(Storage):
         self._held = data
         self.writes += 1
         try:
-            self._trust(_identity(os.stat(target)))  # what we wrote was checked on its way in
+            identity = _identity(os.stat(target))
         except OSError:
-            pass
+            identity = None
+        if identity is not None:
+            self._write_cache(identity, data)  # what we wrote was checked on its way in
+        self._retire_journal()  # its records are in the file now (and it no longer matches it)
 
     def target(self) -> Path:
         """Where writes go: the diary file, or the file a symlinked diary points to."""
@@ -288,7 +314,25 @@ class SafeJSONStorage(Storage):
 
     # -- our additions ----------------------------------------------------------------------------
     def load(self) -> dict[str, Any] | None:
-        """Read and check the file; ``None`` when there is no diary yet."""
+        """Read and check the file (and its journal); ``None`` when there is no diary yet."""
+        loaded = self._load_file()
+        if loaded is None:
+            return None
+        data, identity = loaded
+        return self._with_journal(data, identity)
+
+    def _load_file(self) -> tuple[dict[str, Any], str] | None:
+        """The diary file's checked contents and identity: from the cache when it holds this very file."""
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StorageError(self.path, f"cannot be read ({plain_reason(error)})") from None
+        if stat.S_ISREG(info.st_mode) and self._load_hook is not None:
+            cached = self._read_cache(_identity(info))
+            if cached is not None:
+                return self._load_hook(cached, True), _identity(info)
         found = self._read_text()
         if found is None or not found[0].strip():
             return None
@@ -302,30 +346,199 @@ class SafeJSONStorage(Storage):
         if not isinstance(data, dict):
             raise CorruptFileError(self.path, "is not a cramp_coach diary (the top level is not a JSON object)")
         if self._load_hook is None:
+            return data, identity
+        current = self._is_current is None or self._is_current(data)
+        data = self._load_hook(data, False)
+        if current:
+            self._write_cache(identity, data)
+        return data, identity
+
+    # -- the cache ------------------------------------------------------------------------------
+    def _read_cache(self, identity: str) -> dict[str, Any] | None:
+        """The cached contents of the file with ``identity``, or ``None`` (no cache, another file's,
+        another Python's, torn or garbled: all only mean a slower read)."""
+        try:
+            fd = os.open(self.cache_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None
+                header = handle.readline(400).decode("ascii").split()
+                if header[:-2] != CACHE_TAG.split() or header[-2] != identity:
+                    return None
+                body = handle.read(MAX_DIARY_BYTES + 1)
+            if len(body) > MAX_DIARY_BYTES or f"{zlib.crc32(body):08x}" != header[-1]:
+                return None
+            data = marshal.loads(body)
+        except (OSError, ValueError, EOFError, TypeError, IndexError, UnicodeDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write_cache(self, identity: str, data: dict[str, Any]) -> None:
+        """Keep the checked contents of the file with ``identity`` (best effort, never fsynced: the
+        checksum catches a cache a crash tore, and a missing one only costs a slower read)."""
+        try:
+            body = marshal.dumps(data)
+        except ValueError:
+            return
+        header = f"{CACHE_TAG} {identity} {zlib.crc32(body):08x}\n".encode("ascii")
+        temp = None
+        try:
+            fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=self.cache_path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header)
+                handle.write(body)
+            os.replace(temp, self.cache_path)
+        except OSError:
+            if temp is not None:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+
+    def trusted(self) -> bool:
+        """True when the cache holds the diary file as it is now (it was written or checked here)."""
+        try:
+            identity = _identity(os.stat(self.path))
+            fd = os.open(self.cache_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                header = handle.readline(400).decode("ascii").split()
+        except (OSError, UnicodeDecodeError):
+            return False
+        return header[:-2] == CACHE_TAG.split() and len(header) >= 2 and header[-2] == identity
+
+    # -- the journal ----------------------------------------------------------------------------
+    def append(self, table: str, doc: dict[str, Any]) -> bool:
+        """Add one record by appending it to the journal, fsynced: ``False`` (nothing written) when
+        that cannot be done safely, and the caller must write the whole file instead: there is no
+        diary file yet, it has not been checked here as it is now, or the journal is long enough to
+        be folded in. A record whose id is already in the journal is not added twice."""
+        with self.lock:
+            if not self.trusted():
+                return False
+            identity = _identity(os.stat(self.path))
+            lines = self._journal_lines(identity)
+            if lines is None or len(lines) >= JOURNAL_FOLD_LINES:
+                return False
+            if any(entry.get("table") == table and isinstance(entry.get("doc"), dict) and entry["doc"].get("id") == doc.get("id") for entry in lines):
+                return True
+            line = json.dumps({"table": table, "doc": doc}, ensure_ascii=False, separators=(",", ":"))
+            try:
+                self._append_line(identity, line, fresh=not lines)
+            except OSError as error:
+                raise WriteFailedError(self.journal_path, error) from None
+            self._held = None
+            self.appends += 1
+        return True
+
+    def _append_line(self, identity: str, line: str, fresh: bool) -> None:
+        """Write ``line`` at the journal's end (a fresh journal starts with the file's identity),
+        after cutting off a line a crash left torn; fsync the journal (and, when new, its folder)."""
+        fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+        try:
+            size = os.fstat(fd).st_size
+            if fresh:
+                os.ftruncate(fd, 0)
+                payload = f"{identity}\n{line}\n"
+            else:
+                tail = os.pread(fd, min(size, MAX_JOURNAL_BYTES), 0)
+                os.ftruncate(fd, tail.rfind(b"\n") + 1)
+                payload = f"{line}\n"
+            end = os.fstat(fd).st_size
+            data = payload.encode("utf-8")
+            written = 0
+            while written < len(data):
+                written += os.pwrite(fd, data[written:], end + written)
+            os.fsync(fd)
+        except OSError:
+            try:
+                os.ftruncate(fd, size if not fresh else 0)  # leave the journal as it was
+            except OSError:
+                pass
+            raise
+        finally:
+            os.close(fd)
+        if fresh:
+            folder_fd = os.open(self.journal_path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder_fd)
+            finally:
+                os.close(folder_fd)
+
+    def _journal_lines(self, identity: str) -> list[dict[str, Any]] | None:
+        """The journal's complete records when it extends the file with ``identity`` (``[]`` when
+        there is none or it belongs to an older file); ``None`` when it cannot be used."""
+        try:
+            fd = os.open(self.journal_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return []
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None
+                raw = handle.read(MAX_JOURNAL_BYTES + 1)
+        except OSError:
+            return None
+        if len(raw) > MAX_JOURNAL_BYTES:
+            return None
+        complete = raw[: raw.rfind(b"\n") + 1].decode("utf-8", "replace").split("\n")[:-1]
+        if not complete or complete[0].strip() != identity:
+            return []
+        entries: list[dict[str, Any]] = []
+        for text in complete[1:]:
+            try:
+                entry = json.loads(text)
+            except (ValueError, RecursionError):
+                entry = None
+            entries.append(entry if isinstance(entry, dict) else {"unreadable": text[:200]})
+        return entries
+
+    def _with_journal(self, data: dict[str, Any], identity: str) -> dict[str, Any]:
+        """``data`` with the journal's records added (each once, by id), in journal order, under the
+        ids TinyDB would have given them; records that are not valid are left out (and kept aside
+        at the next full write)."""
+        entries = self._journal_lines(identity)
+        if not entries:
             return data
-        trusted = identity == self._trusted()
-        data = self._load_hook(data, trusted)
-        if not trusted:
-            self._trust(identity)
+        self._state.journal_unreadable = False
+        known: dict[str, set[Any]] = {}
+        next_ids: dict[str, int] = {}
+        for entry in entries:
+            table, doc = entry.get("table"), entry.get("doc")
+            if not isinstance(table, str) or not isinstance(doc, dict) or (self._check_record is not None and self._check_record(table, doc) is not None):
+                self._state.journal_unreadable = True
+                continue
+            records = data.setdefault(table, {})
+            if not isinstance(records, dict):
+                self._state.journal_unreadable = True
+                continue
+            ids = known.get(table)
+            if ids is None:
+                ids = known[table] = {record.get("id") for record in records.values() if isinstance(record, dict)}
+            if doc.get("id") in ids:
+                continue
+            ids.add(doc.get("id"))
+            if table not in next_ids:
+                next_ids[table] = max((int(key) for key in records if key.isdigit()), default=0) + 1
+            records[str(next_ids[table])] = doc
+            next_ids[table] += 1
         return data
 
-    def _trusted(self) -> str | None:
-        """The identity of the file as last written or fully checked here, if it is known."""
+    def _retire_journal(self) -> None:
+        """After a full write: remove the journal (its records are in the file), or keep it aside
+        under a dated name when a line of it could not be read, so nothing is ever lost."""
+        if not os.path.lexists(self.journal_path):
+            return
         try:
-            with open(self.checked_marker, encoding="ascii") as handle:
-                return handle.read(200).strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def _trust(self, identity: str) -> None:
-        """Remember that the file with ``identity`` was fully checked (best effort: a marker that is
-        missing, stale or garbled only means the next read checks every record)."""
-        try:
-            fd = os.open(self.checked_marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(identity + "\n")
+            if getattr(self._state, "journal_unreadable", False):
+                moment = time.strftime("%Y%m%dT%H%M%S")
+                os.replace(self.journal_path, self.journal_path.with_name(f"diary.unreadable-journal-{moment}.jsonl"))
+                self._state.journal_unreadable = False
+            else:
+                os.unlink(self.journal_path)
         except OSError:
-            pass
+            pass  # it names the old file, so it is never read again
 
     def _read_text(self) -> tuple[str, str] | None:
         """The file's text and identity; only a regular file of a sane size is read (a FIFO would hang)."""
@@ -381,6 +594,10 @@ class SafeJSONStorage(Storage):
         except StorageError:
             return removed
         try:
+            try:
+                self.path.with_name(self.path.name + ".checked").unlink(missing_ok=True)  # an older version's marker
+            except OSError:
+                pass
             for leftover in self.target().parent.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
                 try:
                     leftover.unlink()

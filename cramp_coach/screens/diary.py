@@ -66,7 +66,7 @@ class DiaryScreen(CoachScreen[None]):
         self._cramps: list[Cramp] = []
         self._shown: list[Cramp] = []
         self._limit = PAGE_ROWS
-        self._signature: tuple[int, int] | None = None
+        self._signature: tuple[int, ...] | None = None
         self._undo: Cramp | None = None
         self._loaded = False
 
@@ -145,13 +145,13 @@ class DiaryScreen(CoachScreen[None]):
             Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error)))
         )
 
-    def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, int] | None) -> None:
+    def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, ...] | None) -> None:
         self._cramps = cramps
         self._signature = signature
         self._loaded = True
         self._apply_filters()
 
-    def _current_signature(self) -> tuple[int, int] | None:
+    def _current_signature(self) -> tuple[int, ...] | None:
         try:
             return self.cc.services.diary().signature()
         except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next load says why

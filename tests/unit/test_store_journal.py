@@ -1,0 +1,193 @@
+"""The diary's parsed cache and its journal: quick at any size, and never the only copy of anything.
+
+A cramp added to a diary the store knows is appended to ``diary.json.journal``; reads add it, the
+next full write takes it in. A journal torn by a crash, left over from an older file, or holding a
+line that is not a record never loses an entry or breaks a read; a cache that is stale or garbled
+is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from cramp_coach.core import storage
+from cramp_coach.core.diary import Diary
+from cramp_coach.core.models import cramp_from_dict
+from cramp_coach.core.storage import CorruptFileError, WriteFailedError
+
+
+def cramp(**fields):
+    record = {"started_at": "2026-11-20T03:10:27+01:00", "muscle": "calf", "leg": "left", "intensity": 6}
+    record.update(fields)
+    return cramp_from_dict(record)
+
+
+def started(home):
+    """A diary with one cramp written into the file itself (so the store knows it: a cache)."""
+    diary = Diary(home)
+    first = diary.add_cramp(cramp(note="first"))
+    assert (home / "diary.json.cache").exists() and not (home / "diary.json.journal").exists()
+    return diary, first
+
+
+def test_an_added_cramp_goes_to_the_journal_and_every_reader_sees_it(hermetic_home):
+    diary, first = started(hermetic_home)
+    before = (hermetic_home / "diary.json").read_bytes()
+    second = diary.add_cramp(cramp(note="second"))
+    assert (hermetic_home / "diary.json").read_bytes() == before  # the big file is not rewritten
+    assert (hermetic_home / "diary.json.journal").exists()
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
+    mode = stat.S_IMODE(os.stat(hermetic_home / "diary.json.journal").st_mode)
+    assert mode == 0o600
+
+
+def test_the_next_full_write_takes_the_journal_in_and_removes_it(hermetic_home):
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    diary.delete_cramp(first.id)  # a full write
+    assert not (hermetic_home / "diary.json.journal").exists()
+    stored = json.loads((hermetic_home / "diary.json").read_text())
+    assert [doc["id"] for doc in stored["cramps"].values()] == [second.id]
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [second.id]
+
+
+def test_a_journal_left_from_before_a_full_write_is_never_read_again(hermetic_home):
+    """A crash between the full write and the journal's removal: the entry is not doubled, and a
+    cramp deleted in that write does not come back."""
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    journal = (hermetic_home / "diary.json.journal").read_bytes()
+    diary.delete_cramp(second.id)
+    (hermetic_home / "diary.json.journal").write_bytes(journal)  # as if the removal never happened
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [first.id]
+
+
+def test_a_line_torn_by_a_crash_is_ignored_and_cut_off_by_the_next_addition(hermetic_home):
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    with open(hermetic_home / "diary.json.journal", "ab") as handle:
+        handle.write(b'{"table":"cramps","doc":{"id":"torn')
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
+    third = diary.add_cramp(cramp(note="third"))
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id, third.id}
+    assert b"torn" not in (hermetic_home / "diary.json.journal").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "not json at all",
+        '{"table":"cramps","doc":{"id":"x1","started_at":"yesterday","muscle":"calf"}}',
+        '{"table":"settings","doc":{"key":"trial","value":1}}',
+        '{"table":"cramps","doc":' + "[" * 50_000 + "]" * 50_000 + "}",
+        '["a list"]',
+        '{"table":"cramps","doc":{"id":"[/]\\u001b[2J","started_at":"2026-11-20T03:10:27+01:00","muscle":"calf","note":"' + "x" * 10_000 + '"}}',
+    ],
+)
+def test_a_journal_line_that_is_not_a_record_is_left_out_and_kept_aside(hermetic_home, line):
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    with open(hermetic_home / "diary.json.journal", "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
+    diary.delete_cramp(first.id)  # the full write keeps the odd journal aside, not deletes it
+    kept = list(hermetic_home.glob("diary.unreadable-journal-*.jsonl"))
+    assert len(kept) == 1 and line in kept[0].read_text(encoding="utf-8")
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [second.id]
+
+
+def test_saving_the_same_cramp_twice_keeps_one(hermetic_home):
+    diary, _ = started(hermetic_home)
+    again = cramp(note="retry")
+    diary.add_cramp(again)
+    diary.add_cramp(again)  # a retry after a save that did land
+    assert [c.id for c in Diary(hermetic_home).cramps()].count(again.id) == 1
+
+
+def test_a_corrupt_diary_gets_no_journal_entry(hermetic_home):
+    diary, _ = started(hermetic_home)
+    (hermetic_home / "diary.json").write_text("{torn")
+    with pytest.raises(CorruptFileError):
+        diary.add_cramp(cramp(note="after"))
+    assert (hermetic_home / "diary.json").read_text() == "{torn"
+    assert not (hermetic_home / "diary.json.journal").exists()
+
+
+def test_a_full_disk_on_the_journal_is_a_plain_error_and_nothing_is_half_written(hermetic_home, monkeypatch):
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    before = (hermetic_home / "diary.json.journal").read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fsync", full)
+    with pytest.raises(WriteFailedError) as caught:
+        diary.add_cramp(cramp(note="third"))
+    assert "disk is full" in caught.value.reason
+    monkeypatch.undo()
+    assert (hermetic_home / "diary.json.journal").read_bytes() == before
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
+
+
+def test_a_long_journal_is_folded_into_the_file(hermetic_home, monkeypatch):
+    monkeypatch.setattr(storage, "JOURNAL_FOLD_LINES", 3)
+    diary, _ = started(hermetic_home)
+    for n in range(3):
+        diary.add_cramp(cramp(note=f"n{n}"))
+    assert (hermetic_home / "diary.json.journal").exists()
+    diary.add_cramp(cramp(note="folds"))
+    assert not (hermetic_home / "diary.json.journal").exists()
+    assert len(json.loads((hermetic_home / "diary.json").read_text())["cramps"]) == 5
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[:-10],  # torn
+        lambda raw: raw[:200] + bytes([raw[200] ^ 0xFF]) + raw[201:],  # a flipped byte
+        lambda raw: b"cramp-coach-cache 1 py2.7 m1 0:0:0:0 00000000\n" + raw.split(b"\n", 1)[1],  # another Python
+        lambda raw: b"\x1b[2J" * 100,  # garbage
+        lambda raw: b"",
+    ],
+)
+def test_a_damaged_cache_only_means_a_slower_read(hermetic_home, damage):
+    diary, first = started(hermetic_home)
+    cache = hermetic_home / "diary.json.cache"
+    cache.write_bytes(damage(cache.read_bytes()))
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [first.id]
+    assert Diary(hermetic_home).storage.trusted()  # the read checked the file and cached it again
+
+
+def test_a_file_changed_by_hand_is_checked_again_not_taken_from_the_cache(hermetic_home):
+    diary, first = started(hermetic_home)
+    data = json.loads((hermetic_home / "diary.json").read_text())
+    data["cramps"]["1"]["intensity"] = 99  # out of range, written by something else
+    (hermetic_home / "diary.json").write_text(json.dumps(data))
+    with pytest.raises(CorruptFileError):
+        Diary(hermetic_home).cramps()
+    with pytest.raises(CorruptFileError):
+        diary.add_cramp(cramp(note="after"))  # not journalled onto a file that was never checked
+
+
+def test_a_diary_that_needs_migrating_is_written_not_journalled(hermetic_home):
+    hermetic_home.mkdir(parents=True)
+    v1 = {"cramps": {"1": {"id": "old1", "started_at": "2025-01-01T02:00:00+00:00", "muscle": "calf", "leg": "left",
+                           "intensity": 5, "duration_s": 60, "ended_by": None, "tags": [], "note": ""}}}
+    (hermetic_home / "diary.json").write_text(json.dumps(v1))
+    diary = Diary(hermetic_home)
+    diary.cramps()
+    diary.add_cramp(cramp())
+    assert not (hermetic_home / "diary.json.journal").exists()
+    assert json.loads((hermetic_home / "diary.json").read_text())["meta"]["1"]["schema_version"] == 2
+
+
+def test_the_diary_signature_changes_when_the_journal_grows(hermetic_home):
+    diary, _ = started(hermetic_home)
+    before = diary.signature()
+    diary.add_cramp(cramp(note="second"))
+    assert diary.signature() != before
