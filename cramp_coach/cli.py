@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -550,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # the promise: one line, never a traceback
         if os.environ.get("CRAMP_COACH_DEBUG") == "1":
+            import traceback
+
             traceback.print_exc()
         print(f"cramp-coach: unexpected error: {one_line(f'{type(error).__name__}: {error}')}", file=sys.stderr)
         return EXIT_DATA

@@ -8,7 +8,7 @@ lock, re-reads the file and writes it back atomically (see ``storage``), so two 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -190,22 +190,34 @@ def stamp_version(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_STORED_CRAMP_KEYS = frozenset(
+    ("started_at", "muscle", "leg", "intensity", "duration_s", "ended_by", "routine", "tags", "note", "id", "triage", "night", "v")
+)
+
+
 def cramp_from_stored(doc: dict[str, Any], nights: dict[str, date] | None = None) -> Cramp:
-    """Rebuild a cramp the store itself wrote (checked on the way in), quickly: the fields are set
-    directly, and the night is taken from the stored record (``nights`` memoises parsed dates)."""
+    """Rebuild a cramp the store itself wrote (checked on the way in), quickly: the fields are copied
+    in one step, and the night is taken from the stored record (``nights`` memoises parsed dates)."""
     cramp = object.__new__(Cramp)
     fields = cramp.__dict__
-    fields["id"] = doc["id"]
+    if doc.keys() == _STORED_CRAMP_KEYS:  # as this version writes them: copied whole, then fixed up
+        fields.update(doc)
+        del fields["v"], fields["night"]
+        fields["tags"] = tuple(doc["tags"] or ())
+        fields["note"] = doc["note"] or ""
+        fields["triage"] = tuple(doc["triage"] or ())
+    else:  # an older or hand-made record: only the fields, with their defaults
+        fields["id"] = doc["id"]
+        fields["muscle"] = doc["muscle"]
+        fields["leg"] = doc.get("leg")
+        fields["intensity"] = doc.get("intensity")
+        fields["duration_s"] = doc.get("duration_s")
+        fields["ended_by"] = doc.get("ended_by")
+        fields["routine"] = doc.get("routine")
+        fields["tags"] = tuple(doc.get("tags") or ())
+        fields["note"] = doc.get("note") or ""
+        fields["triage"] = tuple(doc.get("triage") or ())
     fields["started_at"] = datetime.fromisoformat(doc["started_at"])
-    fields["muscle"] = doc["muscle"]
-    fields["leg"] = doc.get("leg")
-    fields["intensity"] = doc.get("intensity")
-    fields["duration_s"] = doc.get("duration_s")
-    fields["ended_by"] = doc.get("ended_by")
-    fields["routine"] = doc.get("routine")
-    fields["tags"] = tuple(doc.get("tags") or ())
-    fields["note"] = doc.get("note") or ""
-    fields["triage"] = tuple(doc.get("triage") or ())
     stored_night = doc.get("night")
     if isinstance(stored_night, str):
         known = nights.get(stored_night) if nights is not None else None
@@ -225,6 +237,47 @@ def cramps_from_stored(docs: Iterable[dict[str, Any]]) -> list[Cramp]:
     """Rebuild many stored cramps (sharing parsed nights)."""
     nights: dict[str, date] = {}
     return [cramp_from_stored(doc, nights) for doc in docs]
+
+
+# The keys of a stored cramp in the order ``Cramp.to_dict`` writes them: rows of a packed table with
+# exactly these keys are rebuilt by position, the quickest way there is.
+STORED_CRAMP_ORDER = ("started_at", "muscle", "leg", "intensity", "duration_s", "ended_by", "routine", "tags", "note", "id", "triage", "night", "v")
+
+
+def cramps_from_rows(keys: tuple[str, ...], rows: Iterable[Any]) -> list[Cramp]:
+    """Rebuild stored cramps from a packed table (see ``storage.pack``): tuple rows in this version's
+    key order by position, any other row through ``cramp_from_stored``."""
+    nights: dict[str, date] = {}
+    by_position = keys == STORED_CRAMP_ORDER
+    parse, new, cramps = datetime.fromisoformat, object.__new__, []
+    for row in rows:
+        if type(row) is not tuple:
+            cramps.append(cramp_from_stored(row, nights))
+            continue
+        if not by_position:
+            cramps.append(cramp_from_stored(dict(zip(keys, row, strict=False)), nights))
+            continue
+        started_at, muscle, leg, intensity, duration_s, ended_by, routine, tags, note, cramp_id, triage, night, _ = row
+        cramp = new(Cramp)
+        fields = {
+            "started_at": parse(started_at), "muscle": muscle, "leg": leg, "intensity": intensity, "duration_s": duration_s,
+            "ended_by": ended_by, "routine": routine, "tags": tuple(tags) if tags else (), "note": note or "", "id": cramp_id,
+            "triage": tuple(triage) if triage else (),
+        }
+        if night is not None:
+            known = nights.get(night)
+            if known is None:
+                known = nights[night] = date.fromisoformat(night)
+            fields["night"] = known  # Cramp.night is a cached property: this is its cached value
+        cramp.__dict__.update(fields)
+        cramps.append(cramp)
+    return cramps
+
+
+def records_of(keys: tuple[str, ...], rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """The records of a packed table, as dicts."""
+    for row in rows:
+        yield dict(zip(keys, row, strict=False)) if type(row) is tuple else row
 
 
 def night_from_stored(doc: dict[str, Any]) -> Night:
@@ -253,6 +306,9 @@ class ImportResult:
     conflicts: tuple[str, ...] = ()
 
 
+EMPTY_TABLE: tuple[tuple[str, ...], list[str], list[Any]] = ((), [], [])
+
+
 class DiarySnapshot:
     """Everything in the diary, from one read of the file (for reports that need it all).
 
@@ -266,28 +322,32 @@ class DiarySnapshot:
         nights: dict[date, Night] | None = None,
         kept: dict[str, Any] | None = None,
         *,
-        raw: dict[str, Any] | None = None,
+        tables: dict[str, Any] | None = None,
     ) -> None:
-        self._raw = raw
-        if raw is None:
+        self._tables = tables
+        if tables is None:
             self.__dict__["cramps"] = tuple(cramps)
             self.__dict__["nights"] = dict(nights or {})
             self.__dict__["kept"] = dict(kept or {})
 
+    def _table(self, name: str) -> tuple[tuple[str, ...], list[Any]]:
+        keys, _, rows = (self._tables or {}).get(name, EMPTY_TABLE)
+        return keys, rows
+
     @cached_property
     def cramps(self) -> tuple[Cramp, ...]:
         """Every entry, in stored order."""
-        return tuple(cramps_from_stored((self._raw or {}).get(CRAMPS, {}).values()))
+        return tuple(cramps_from_rows(*self._table(CRAMPS)))
 
     @cached_property
     def nights(self) -> dict[date, Night]:
         """Every night record, by night."""
-        return {n.night: n for n in map(night_from_stored, (self._raw or {}).get(NIGHTS, {}).values())}
+        return {n.night: n for n in map(night_from_stored, records_of(*self._table(NIGHTS)))}
 
     @cached_property
     def kept(self) -> dict[str, Any]:
         """The values the app keeps in the diary, by key."""
-        return {doc["key"]: doc.get("value") for doc in (self._raw or {}).get(KEPT_VALUES, {}).values()}
+        return {doc["key"]: doc.get("value") for doc in records_of(*self._table(KEPT_VALUES))}
 
     def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary, as it was at the read."""
@@ -322,23 +382,33 @@ class Diary:
     def _raw(self) -> dict[str, Any]:
         return self.storage.read() or {}
 
+    def _tables(self) -> dict[str, Any]:
+        """Every table, packed (see ``storage.pack``): the quick way to read records without changing them."""
+        packed = self.storage.read_packed()
+        return packed["tables"] if packed is not None else {}
+
+    def _records(self, table: str) -> Iterator[dict[str, Any]]:
+        keys, _, rows = self._tables().get(table, EMPTY_TABLE)
+        return records_of(keys, rows)
+
     def cramps(self, newest_first: bool = True) -> list[Cramp]:
         """Every cramp, newest first (or in stored order, which is cheaper, when order does not matter)."""
-        cramps = cramps_from_stored(self._raw().get(CRAMPS, {}).values())
+        keys, _, rows = self._tables().get(CRAMPS, EMPTY_TABLE)
+        cramps = cramps_from_rows(keys, rows)
         if newest_first:
             cramps.sort(key=lambda cramp: cramp.started_at, reverse=True)
         return cramps
 
     def get_cramp(self, cramp_id: str) -> Cramp:
         """The cramp with ``cramp_id``."""
-        for doc in self._raw().get(CRAMPS, {}).values():
+        for doc in self._records(CRAMPS):
             if doc.get("id") == cramp_id:
                 return cramp_from_stored(doc)
         raise KeyError(cramp_id)
 
     def nights(self) -> dict[date, Night]:
         """Every night record, by night."""
-        return {night.night: night for night in map(night_from_stored, self._raw().get(NIGHTS, {}).values())}
+        return {night.night: night for night in map(night_from_stored, self._records(NIGHTS))}
 
     def night(self, night: date) -> Night:
         """The record of one night (an empty one if none was kept)."""
@@ -346,7 +416,7 @@ class Diary:
 
     def snapshot(self) -> DiarySnapshot:
         """Cramps, nights and kept values from one read of the file."""
-        return DiarySnapshot(raw=self._raw())
+        return DiarySnapshot(tables=self._tables())
 
     def signature(self) -> tuple[int, ...] | None:
         """Changes whenever any process writes the diary or adds to its journal (for cheap polling)."""
@@ -433,7 +503,7 @@ class Diary:
 
     def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary (checklist changes, the stretching trial)."""
-        for doc in self._raw().get(KEPT_VALUES, {}).values():
+        for doc in self._records(KEPT_VALUES):
             if doc.get("key") == key:
                 return doc.get("value", default)
         return default

@@ -11,6 +11,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
+from operator import attrgetter
+from typing import Any
 
 from cramp_coach.core.models import Cramp
 
@@ -36,32 +39,32 @@ def _months_between(first: date, last: date) -> list[str]:
     return months
 
 
+_NIGHT = attrgetter("night")
+
+
 def cramps_by_night(cramps: Iterable[Cramp]) -> Counter[date]:
     """How many cramps each night had."""
-    return Counter(c.night for c in cramps)
+    return Counter(map(_NIGHT, cramps))
 
 
 def _per_month(by_night: Counter[date]) -> list[tuple[str, int]]:
     if not by_night:
         return []
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[int, int]] = Counter()
     for night, n in by_night.items():  # one key a night, not a cramp: cheap at 15,000 cramps
-        counts[month_key(night)] += n
-    return [(month, counts.get(month, 0)) for month in _months_between(min(by_night), max(by_night))]
+        counts[night.year, night.month] += n
+    return [(month, counts.get((int(month[:4]), int(month[5:])), 0)) for month in _months_between(min(by_night), max(by_night))]
 
 
 def _per_week(by_night: Counter[date]) -> list[tuple[date, int]]:
     if not by_night:
         return []
-    counts: Counter[date] = Counter()
+    counts: Counter[int] = Counter()
     for night, n in by_night.items():
-        counts[week_start(night)] += n
+        day = night.toordinal()
+        counts[day - (day + 6) % 7] += n  # the Monday's day number (day 1, 1 January of year 1, was a Monday)
     first, last = min(counts), max(counts)
-    weeks, current = [], first
-    while current <= last:
-        weeks.append((current, counts.get(current, 0)))
-        current += timedelta(days=7)
-    return weeks
+    return [(date.fromordinal(monday), counts.get(monday, 0)) for monday in range(first, last + 1, 7)]
 
 
 def cramps_per_month(cramps: Sequence[Cramp]) -> list[tuple[str, int]]:
@@ -75,16 +78,24 @@ def cramps_per_week(cramps: Sequence[Cramp]) -> list[tuple[date, int]]:
 
 
 def _mean(values: Iterable[float | int | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
+    # Counted first (in C): a diary holds few distinct intensities and durations, many cramps.
+    counts = Counter(values)
+    counts.pop(None, None)
+    present = counts.total()
+    return sum(value * n for value, n in counts.items() if value is not None) / present if present else None
+
+
+def _counts(values: Iterable[str | None]) -> list[tuple[str, int]]:
+    """How often each value was given (empty ones left out), most common first, ties by name."""
+    counts: Counter[Any] = Counter(values)
+    counts.pop(None, None)
+    counts.pop("", None)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _top(values: Iterable[str | None]) -> tuple[str, int] | None:
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return None
-    # most common first; ties broken by name so the answer is stable
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+    counts = _counts(values)
+    return counts[0] if counts else None
 
 
 @dataclass(frozen=True)
@@ -114,27 +125,25 @@ def real_cramps(entries: Iterable[Cramp]) -> list[Cramp]:
 
 def diary_stats(entries: Sequence[Cramp]) -> DiaryStats:
     """Compute every statistic at once (over the cramps; other entries are only listed)."""
-    cramps: list[Cramp] = []
-    others: list[Cramp] = []
-    for entry in entries:
-        (cramps if entry.is_cramp else others).append(entry)
+    # Each figure is one pass in C (map, Counter) over the cramps: 15,000 of them take milliseconds.
+    others = [entry for entry in entries if entry.tags and not entry.is_cramp]
+    cramps = [entry for entry in entries if not entry.tags or entry.is_cramp] if others else list(entries)
     by_night = cramps_by_night(cramps)
     per_month = _per_month(by_night)
-    ended = Counter(c.ended_by for c in cramps if c.ended_by)
-    tags = Counter(tag for c in cramps for tag in c.tags)
+    ended = _counts(map(attrgetter("ended_by"), cramps))
     return DiaryStats(
         total=len(cramps),
         first_night=min(by_night) if by_night else None,
         last_night=max(by_night) if by_night else None,
         per_month=per_month,
         per_week=_per_week(by_night),
-        mean_intensity=_mean(c.intensity for c in cramps),
-        mean_duration_s=_mean(c.duration_s for c in cramps),
-        top_muscle=_top(c.muscle for c in cramps),
-        top_leg=_top(c.leg for c in cramps),
-        top_ended_by=_top(c.ended_by for c in cramps),
-        ended_by=sorted(ended.items(), key=lambda item: (-item[1], item[0])),
-        tags=sorted(tags.items(), key=lambda item: (-item[1], item[0])),
+        mean_intensity=_mean(map(attrgetter("intensity"), cramps)),
+        mean_duration_s=_mean(map(attrgetter("duration_s"), cramps)),
+        top_muscle=_top(map(attrgetter("muscle"), cramps)),
+        top_leg=_top(map(attrgetter("leg"), cramps)),
+        top_ended_by=ended[0] if ended else None,
+        ended_by=ended,
+        tags=_counts(chain.from_iterable(map(attrgetter("tags"), cramps))),
         busy_months=[(month, n) for month, n in per_month if n >= SEE_CLINICIAN_PER_MONTH],
         not_cramps=tuple(others),
     )
@@ -143,7 +152,7 @@ def diary_stats(entries: Sequence[Cramp]) -> DiaryStats:
 def cramps_in_last_nights(entries: Iterable[Cramp], tonight: date, nights: int = SEE_CLINICIAN_WINDOW_NIGHTS) -> int:
     """Cramps (not other entries) in the ``nights`` nights up to and including ``tonight``."""
     since = tonight - timedelta(days=nights)
-    return sum(1 for c in entries if c.is_cramp and since < c.night <= tonight)
+    return sum(1 for c in entries if since < c.night <= tonight and c.is_cramp)
 
 
 def see_clinician_count(entries: Iterable[Cramp], tonight: date) -> int | None:
@@ -220,7 +229,7 @@ def rise_after_new_medicine(
     7 of them must lie before the entry: a diary begun with the new medicine cannot show a rise.
     Says so only with at least 3 cramps since and a higher rate than before.
     """
-    tagged = sorted(c.night for c in entries if NEW_MEDICINE_TAG in c.tags)
+    tagged = sorted(c.night for c in entries if c.tags and NEW_MEDICINE_TAG in c.tags)
     if not tagged:
         return None
     cramps = real_cramps(entries)

@@ -191,3 +191,30 @@ def test_the_diary_signature_changes_when_the_journal_grows(hermetic_home):
     before = diary.signature()
     diary.add_cramp(cramp(note="second"))
     assert diary.signature() != before
+
+
+def test_the_packed_form_gives_back_every_record_as_it_was():
+    data = {
+        "cramps": {"1": {"a": 1, "b": [1, 2]}, "2": {"b": 2, "a": 1}, "7": {"a": None}},
+        "empty": {},
+        "odd": [1, 2],
+        "mixed": {"1": {"a": 1}, "2": "not a record"},
+    }
+    assert storage.unpack(storage.pack(data)) == data
+    assert storage.unpack(storage.pack(data, as_dicts=True)) == data
+    assert storage.is_packed(storage.pack(data))
+
+
+def test_cramps_are_rebuilt_from_rows_exactly_as_from_records(hermetic_home):
+    from cramp_coach.core.diary import STORED_CRAMP_ORDER, cramps_from_rows, cramps_from_stored
+
+    saved = [cramp(note="[/] \x1b[2J" + "x" * 1900, tags=["alcohol", "restless legs"]), cramp(leg=None, intensity=None), cramp(muscle="foot")]
+    docs = [c.to_dict() for c in saved]
+    assert tuple(docs[0]) == STORED_CRAMP_ORDER  # the order rows are read back by position
+    packed = storage.pack({"cramps": {str(n): doc for n, doc in enumerate(docs, 1)}})
+    keys, _, rows = packed["tables"]["cramps"]
+    from_rows = cramps_from_rows(keys, rows)
+    assert from_rows == cramps_from_stored(docs) == saved
+    assert [c.night for c in from_rows] == [c.night for c in saved]
+    odd_order = {k: docs[0][k] for k in reversed(STORED_CRAMP_ORDER)}
+    assert cramps_from_rows(tuple(odd_order), [tuple(odd_order.values())]) == [saved[0]]
