@@ -281,14 +281,15 @@ def _listed(items: Sequence[str]) -> str:
 
 
 def _validate_import(raw_cramps: list[Any], raw_nights: list[Any], now: datetime) -> tuple[list[Any], list[Any], list[str]]:
-    """Every record checked (not only up to the first bad one); problems name the record and field."""
-    from cramp_coach.core.models import night_from_dict
+    """Every record checked (not only up to the first bad one); problems name the record and field.
+    Cramps come back in their stored form (``models.stored_cramp``), ready to be written."""
+    from cramp_coach.core.models import night_from_dict, stored_cramp
 
     cramps: list[Any] = []
     nights: list[Any] = []
     problems: list[str] = []
     for kind, records, build, valid in (
-        ("cramp", raw_cramps, lambda r: cramp_from_dict(r, now=now), cramps),
+        ("cramp", raw_cramps, lambda r: stored_cramp(r, now=now), cramps),
         ("night", raw_nights, night_from_dict, nights),
     ):
         for number, record in enumerate(records, start=1):

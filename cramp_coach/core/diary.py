@@ -519,23 +519,29 @@ class Diary:
             for key, value in values.items():
                 table.upsert({"key": key, "value": value}, Query().key == key)
 
-    def import_records(self, new_cramps: Sequence[Cramp], new_nights: Sequence[Night] = ()) -> ImportResult:
-        """Add validated records in one write; ones already present (same id, same night) are skipped."""
+    def import_records(self, new_cramps: Sequence[Cramp | dict[str, Any]], new_nights: Sequence[Night] = ()) -> ImportResult:
+        """Add validated records in one write; ones already present (same id, same night) are skipped.
+
+        A cramp may be given in its stored form (``models.stored_cramp``: an import of thousands
+        never builds them), or as a Cramp.
+        """
         conflicts: list[str] = []
         with self.storage.transaction():
             raw = self._raw()
-            known_cramps: dict[str, Cramp] = {c.id: c for c in cramps_from_stored(raw.get(CRAMPS, {}).values())}
+            known_cramps: dict[str, dict[str, Any]] = {doc["id"]: doc for doc in raw.get(CRAMPS, {}).values()}
             known_nights = {doc["night"]: night_from_stored(doc) for doc in raw.get(NIGHTS, {}).values()}
-            cramp_docs, cramps_skipped = [], 0
+            cramp_docs: list[dict[str, Any]] = []
+            cramps_skipped = 0
             for cramp in new_cramps:
-                known = known_cramps.get(cramp.id)
+                doc = cramp.to_dict() if isinstance(cramp, Cramp) else cramp
+                known = known_cramps.get(doc["id"])
                 if known is None:
-                    known_cramps[cramp.id] = cramp
-                    cramp_docs.append(cramp.to_dict())
-                elif known == cramp:
+                    known_cramps[doc["id"]] = doc
+                    cramp_docs.append(doc)
+                elif known == doc or cramp_from_stored(known) == cramp_from_stored(doc):
                     cramps_skipped += 1
                 else:
-                    conflicts.append(f"cramp {cramp.id}")
+                    conflicts.append(f"cramp {doc['id']}")
             night_docs, nights_skipped = [], 0
             for night in new_nights:
                 key = night.night.isoformat()

@@ -414,8 +414,10 @@ def _records_from_csv(path: Path, text: str) -> list[dict[str, Any]]:
                 continue
             if len(row) > len(header):
                 raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
-            cells = [restore_cell(cell) if ours else cell for cell in row]
-            records.append({key: (value if value != "" else None) for key, value in zip(header, cells, strict=False)})
+            if ours:  # only a cell that starts with an apostrophe can be one we neutralised
+                row = [restore_cell(cell) if cell[:1] == "'" else cell for cell in row]
+            # An empty cell stays "": the model reads "" as not given, as it does None.
+            records.append(dict(zip(header, row, strict=False)))
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:

@@ -101,13 +101,13 @@ def make_temp_file(folder: Path) -> tuple[int, str]:
             continue
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (bytes: UTF-8 already) so that a crash leaves either the old or the new file."""
     folder = path.parent
     fd, temp = make_temp_file(folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, FILE_MODE)
@@ -338,8 +338,8 @@ class SafeJSONStorage(Storage):
             data = self._write_hook(data)
         target = self.target()
         try:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            text.encode("utf-8")  # a lone surrogate would fail half-way through the file write
+            # Encoded here: a lone surrogate would otherwise fail half-way through the file write.
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError) as error:
             raise StorageError(target, f"cannot be written: a value is not plain text ({type(error).__name__})") from None
         try:
