@@ -1,15 +1,17 @@
 """The Textual application: modes for the parts of cramp_coach, app-wide keys, and the factory.
 
-``cramp-coach relief`` opens the relief screen as the app's first (default) screen: no mode is
-added at start-up, so no extra style pass runs and no frame is thrown away. The app's actions are
-declared once, in :mod:`cramp_coach.commands`.
+``cramp-coach relief`` opens the relief screen as the app's first (default) screen, so no mode is
+added at start-up and the stylesheets are parsed once; the other parts open in their mode, with
+their own stylesheet read with the app's (``START_STYLESHEETS``), so Textual parses every
+stylesheet once more before the first frame, not twice. The app's actions are declared once, in
+:mod:`cramp_coach.commands`.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import App, SystemCommand
@@ -48,11 +50,21 @@ class ReliefRequest(NamedTuple):
     side: str | None = None
 
 
+RELIEF_STYLESHEETS: list[str | PurePath] = ["app.tcss", "screens/guided.tcss", "screens/relief.tcss"]
+# What the app reads at start, by the part it opens on: that screen's own stylesheet, and relief's
+# wherever relief is one key away (home), so opening it costs no stylesheet re-parse either.
+START_STYLESHEETS: dict[str, list[str | PurePath]] = {
+    "relief": RELIEF_STYLESHEETS,
+    "home": [*RELIEF_STYLESHEETS, "screens/home.tcss"],
+    "diary": ["app.tcss", "screens/diary.tcss"],
+    "checklist": ["app.tcss", "screens/checklist.tcss"],
+}
+
+
 class CrampCoachApp(App[None]):
     """cramp_coach: live relief for a cramp now, and a way back home."""
 
-    # The relief screen's styles load with the app, so opening relief costs no stylesheet re-parse.
-    CSS_PATH = ["app.tcss", "screens/guided.tcss", "screens/relief.tcss"]
+    CSS_PATH = RELIEF_STYLESHEETS
     TITLE = "cramp coach"
     MODES = {"home": _home_screen, "diary": _diary_screen, "checklist": _checklist_screen}
     DEFAULT_MODE = "home"
@@ -67,7 +79,8 @@ class CrampCoachApp(App[None]):
             setattr(self, "DEFAULT_MODE", "_default")  # noqa: B010 - a class variable to Textual, set per app here
         elif start_mode is not None:
             setattr(self, "DEFAULT_MODE", start_mode)  # noqa: B010
-        super().__init__()
+        start = "relief" if relief is not None else (start_mode or self.DEFAULT_MODE)
+        super().__init__(css_path=START_STYLESHEETS.get(start, RELIEF_STYLESHEETS))
         self.services = services
         from cramp_coach.themes import THEME_NAMES, THEMES
 

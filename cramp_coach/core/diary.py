@@ -7,11 +7,13 @@ lock, re-reads the file and writes it back atomically (see ``storage``), so two 
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from cramp_coach.core.models import (
     Night,
     night_of,
 )
-from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError
+from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError, collection_paused
 
 DIARY_FILE = "diary.json"
 CRAMPS = "cramps"
@@ -247,6 +249,11 @@ STORED_CRAMP_ORDER = ("started_at", "muscle", "leg", "intensity", "duration_s", 
 def cramps_from_rows(keys: tuple[str, ...], rows: Iterable[Any]) -> list[Cramp]:
     """Rebuild stored cramps from a packed table (see ``storage.pack``): tuple rows in this version's
     key order by position, any other row through ``cramp_from_stored``."""
+    with collection_paused():
+        return _cramps_from_rows(keys, rows)
+
+
+def _cramps_from_rows(keys: tuple[str, ...], rows: Iterable[Any]) -> list[Cramp]:
     nights: dict[str, date] = {}
     by_position = keys == STORED_CRAMP_ORDER
     parse, new, cramps = datetime.fromisoformat, object.__new__, []
@@ -307,6 +314,7 @@ class ImportResult:
 
 
 EMPTY_TABLE: tuple[tuple[str, ...], list[str], list[Any]] = ((), [], [])
+_STARTED = attrgetter("started_at")
 
 
 class DiarySnapshot:
@@ -348,6 +356,24 @@ class DiarySnapshot:
     def kept(self) -> dict[str, Any]:
         """The values the app keeps in the diary, by key."""
         return {doc["key"]: doc.get("value") for doc in records_of(*self._table(KEPT_VALUES))}
+
+    def entry_count(self) -> int:
+        """How many entries the diary holds (cramps and not-a-cramp entries), without building them."""
+        return len(self._table(CRAMPS)[1])
+
+    def newest(self, count: int) -> list[Cramp]:
+        """The ``count`` newest entries, newest first, building only those (the first page of the
+        diary, on screen before the other 15,000 are built)."""
+        if "cramps" in self.__dict__:
+            return sorted(self.cramps, key=_STARTED, reverse=True)[:count]
+        keys, rows = self._table(CRAMPS)
+        where = keys.index("started_at") if "started_at" in keys else None
+        parse = datetime.fromisoformat
+
+        def started(row: Any) -> datetime:
+            return parse(row[where] if where is not None and type(row) is tuple else row["started_at"])
+
+        return cramps_from_rows(keys, heapq.nlargest(count, rows, key=started))
 
     def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary, as it was at the read."""

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cramp_coach.core.checklist import ChecklistItem
@@ -23,6 +23,7 @@ from cramp_coach.core.nights import last_night, night_name
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary import is_morning, plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
 
@@ -148,7 +149,7 @@ class ChecklistScreen(CoachScreen[None]):
                 TapButton("insights", "insights", id="tap-insights"),
                 id="tap-more",
             )
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.tonight = self.cc.services.tonight()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cramp_coach.core import checklist as lists
 from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import line, literal
 
 
@@ -37,7 +38,7 @@ class ChecklistEditScreen(CoachScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]Edit the checklist[/b] · your changes are kept; ticks already made stay", id="checklist-head")
         yield OptionList(id="edit-items")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load()

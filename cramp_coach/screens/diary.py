@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
@@ -18,9 +19,14 @@ from cramp_coach.core.stats import filter_cramps
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import literal, plain
 
+if TYPE_CHECKING:
+    from cramp_coach.core.diary import DiarySnapshot
+
 PAGE_ROWS = 300
+FIRST_PAGE_ROWS = 24  # at least this many shown first (a screenful), while the rest are built
 POLL_SECONDS = 2.0
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
 COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
@@ -76,11 +82,12 @@ class DiaryScreen(CoachScreen[None]):
             table.add_column(label, width=width)
         yield table
         yield Static("Loading your diary…", id="diary-status")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
-        # Paint the screen first, then take focus and read the diary (in a thread).
-        self.call_after_refresh(self._after_first_frame)
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")  # before the first frame: no restyle after it
+        # Paint the screen first, then read the diary (in a thread): the newest page first, the rest after.
+        self.after_paint(self.load)
         self.set_interval(POLL_SECONDS, self._check_for_changes)
 
     def on_resize(self) -> None:
@@ -97,10 +104,6 @@ class DiaryScreen(CoachScreen[None]):
         if action == "no_cramps":
             return is_morning(self.cc.services.wall_clock())
         return True
-
-    def _after_first_frame(self) -> None:
-        self.query_one("#history", DataTable).focus()
-        self.load()
 
     def _filter_bar(self) -> Horizontal | None:
         """The filter bar, once it has been opened (it is built on first use)."""
@@ -126,17 +129,39 @@ class DiaryScreen(CoachScreen[None]):
 
     # -- loading (off the event loop) --------------------------------------------------------------
     def load(self) -> None:
-        """Read the diary in a thread and show it."""
+        """Read the diary in a thread and show it. The first time, the newest page is shown as soon
+        as the file is read, and the other entries (for filters, counts, more rows) follow."""
+        first = not self._loaded
+        page = max(FIRST_PAGE_ROWS, self.size.height)  # a screenful, no more: the rest come with the others
 
         def read():
             services = self.cc.services
             services.library  # noqa: B018 - step titles for the "Ended by" column, read here rather than on the UI thread
             diary = services.diary()
-            return diary.signature(), diary.cramps()
+            signature, snapshot = diary.signature(), diary.snapshot()
+            return signature, snapshot, snapshot.newest(page) if first else None
 
-        self.cc.diary_job(
-            DiaryJob(run=read, done=lambda loaded: self._show_loaded(loaded[1], loaded[0]), write=False, what="the diary", failed=self._failed)
+        self.cc.diary_job(DiaryJob(run=read, done=self._read, write=False, what="the diary", failed=self._failed))
+
+    def _read(self, loaded: tuple[tuple[int, ...] | None, DiarySnapshot, list[Cramp] | None]) -> None:
+        signature, snapshot, newest = loaded
+        job = DiaryJob(
+            run=lambda: sorted(snapshot.cramps, key=lambda cramp: cramp.started_at, reverse=True),
+            done=lambda cramps: self._show_loaded(cramps, signature),
+            write=False, what="the diary", failed=self._failed,
         )
+        if newest is not None and not self._loaded:
+            self._show_first_page(newest, snapshot.entry_count())
+            self.call_after_refresh(self.cc.diary_job, job)  # once the first page is painted
+        else:
+            self.cc.diary_job(job)
+
+    def _show_first_page(self, newest: list[Cramp], entries: int) -> None:
+        """The newest entries, before the rest are built (no filter can be set yet)."""
+        self._shown = newest
+        self._fill_table()
+        self.query_one("#history", DataTable).focus()
+        self.query_one("#diary-status", Static).update(literal(f"{plural(entries, 'entry', 'entries')} · the rest coming…"))
 
     def _failed(self, error: Exception) -> None:
         self._loaded = True  # not again on every poll: only when the file changes
@@ -148,8 +173,11 @@ class DiaryScreen(CoachScreen[None]):
     def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, ...] | None) -> None:
         self._cramps = cramps
         self._signature = signature
+        first = not self._loaded
         self._loaded = True
         self._apply_filters()
+        if first and self.focused is None:
+            self.query_one("#history", DataTable).focus()
 
     def _current_signature(self) -> tuple[int, ...] | None:
         try:

@@ -20,7 +20,6 @@ from textual.app import App
 from textual.css.query import NoMatches
 
 from cramp_coach.core.models import Cramp, Night
-from cramp_coach.core.storage import CorruptFileError, LockTimeoutError, StorageError
 
 if TYPE_CHECKING:
     from cramp_coach.app import CrampCoachApp
@@ -116,6 +115,8 @@ def _safely(app: App[Any], callback: Callable[[Any], None], value: Any) -> None:
 
 def plain_reason(error: BaseException) -> str:
     """What went wrong, in plain words a person can act on."""
+    from cramp_coach.core.storage import CorruptFileError, LockTimeoutError, StorageError  # (the store loads after the first frame)
+
     if isinstance(error, LockTimeoutError):
         return "another cramp-coach is writing the diary right now"
     if isinstance(error, CorruptFileError):
@@ -136,6 +137,7 @@ def problem_path(error: BaseException) -> str:
 
 
 def _failed(app: App[Any], job: DiaryJob, error: Exception) -> None:
+    from cramp_coach.core.storage import CorruptFileError, StorageError
     from cramp_coach.screens.save_problem import SaveProblemScreen
 
     if job.quiet and not job.write:

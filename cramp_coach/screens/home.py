@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from cramp_coach.commands import COMMANDS, home_bindings, home_hint
 from cramp_coach.core.content import MUSCLE_NAMES, AdviceKey
@@ -20,6 +20,7 @@ from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob
 from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, muscle_choices
 from cramp_coach.screens.relief import ReliefResult
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
 
@@ -80,7 +81,7 @@ class HomeScreen(CoachScreen[None]):
                     ),
                     id="home-warnings",
                 )
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     @staticmethod
     def _part_button(action: str) -> TapButton:

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
 from cramp_coach.core.insights import InsightsReport
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import joined, line, literal
 
 CELLS = {
@@ -136,7 +137,7 @@ class InsightsScreen(CoachScreen[None]):
             yield Static("", id="heatmap")
             yield Static("", id="insights")
             yield Static("", id="trial")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load()

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.style import Style
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from cramp_coach.core.models import NOT_TYPICAL_TAG, RESTLESS_TAG, Cramp, cramp_from_dict
 from cramp_coach.core.safety import Question, TriageFlow
 from cramp_coach.screens.base import CoachModal, CoachScreen
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import literal, plain
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
                 yield Button("Yes  y", id="yes", variant="warning")
                 yield Button("No  n", id="no")
                 yield Button("Go on  ⏎", id="go-on", variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -160,7 +161,7 @@ class RedFlagsScreen(CoachScreen[None]):
             yield Static(Content.assemble(("Get help now or today", "bold"), "\n\n", urgent), id="redflags-urgent")
             soon = Content("\n\n").join(headed(f.title, f.action, f"Source: {f.source.title}") for f in flags.soon)
             yield Static(Content.assemble(("See a clinician soon", "bold"), "\n\n", soon), id="redflags-soon")
-        yield Footer()
+        yield SteadyFooter()
 
 
 def all_sources(app: CrampCoachApp) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -208,4 +209,4 @@ class SourcesScreen(CoachScreen[None]):
                         parts += ["\n  ", Content.styled(plain(url), Style(link=plain(url)))]
                     seen.add((title, url))
                 yield Static(Content.assemble(*parts), classes="sources-group")
-        yield Footer()
+        yield SteadyFooter()

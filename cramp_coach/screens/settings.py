@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from cramp_coach.core.settings import CONFIG_FILE, THEMES, SettingProblem, Settings, save_settings, validate_settings
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.themes import THEME_NAMES
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.keyline import fit_to_size
 from cramp_coach.widgets.safe import labelled, literal
 
@@ -89,7 +90,7 @@ class SettingsScreen(CoachScreen[None]):
                         yield self._field(f"durations.{step.id}", field)
                     yield self._problem_line(f"durations.{step.id}")
             yield Button("Save  ctrl+s", id="save", variant="primary")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_resize(self) -> None:
         fit_to_size(self)  # narrow: each label above its field

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.report import StatsReport
 from cramp_coach.core.stats import NEW_MEDICINE_TAG, bar_chart
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import joined, line, literal
 
 CHART_WIDTH = 24
@@ -75,7 +76,7 @@ class StatsScreen(CoachScreen[None]):
             yield Static("", id="chart-months")
             yield Static("", id="chart-weeks")
             yield Static("", id="stats-ended")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         services, entries = self.cc.services, self.entries

@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cramp_coach.core.checklist import ChecklistItem, stretch_routine
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.routine import Completed
 from cramp_coach.screens.guided import GuidedRoutineScreen
+from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.keyline import TapButton
 from cramp_coach.widgets.safe import literal
 
@@ -37,7 +38,7 @@ class StretchScreen(GuidedRoutineScreen):
         source = self.item.source
         yield Static(literal(f"Source: {source.title}") if source else "", id="stretch-source")
         yield Vertical(self.step_buttons(TapButton("stop", "stop", id="tap-stop")), id="tap-rows")  # on a narrow screen
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.start_run(self.routine, repeat=False, escalate_after=float("inf"))

@@ -1,0 +1,35 @@
+"""Opening the app straight on a part (`cramp-coach diary`, `cramp-coach checklist`) looks exactly
+as going there from home does: start-up reads that part's stylesheet early to save a parse, and
+this checks that nothing is styled differently for it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cramp_coach.app import make_app
+from cramp_coach.core.content import load_library
+from cramp_coach.services import Services
+from tests.conftest import FakeClock
+from tests.helpers import FIXED_WALL, settle
+
+
+async def _screenshot(home, start_mode: str | None, then: str | None = None) -> str:
+    home.mkdir(parents=True, exist_ok=True)
+    services = Services(home=home, library_given=load_library(home), clock=FakeClock(), wall_clock=lambda: FIXED_WALL, bell=False)
+    app = make_app(services=services, start_mode=start_mode)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        if then is not None:
+            app.switch_mode(then)
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+@pytest.mark.parametrize("mode", ["diary", "checklist"])
+async def test_starting_on_a_part_looks_as_going_there_from_home(hermetic_home, mode):
+    started = await _screenshot(hermetic_home, mode)
+    gone_to = await _screenshot(hermetic_home, None, then=mode)
+    assert started == gone_to
