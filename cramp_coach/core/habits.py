@@ -291,11 +291,23 @@ def _figures(nights: list[date], cramps_by_night: dict[date, list[Cramp]]) -> Gr
     return GroupFigures(len(nights), sum(counts), sum(intensities) / len(intensities) if intensities else None, counts)
 
 
+def cramps_by_night(cramps: Sequence[Cramp]) -> dict[date, list[Cramp]]:
+    """The cramps of each night (group them once and pass them to every ``compare``)."""
+    return _by_night(cramps)
+
+
 def compare(
-    label: str, nights: Sequence[date], with_nights: set[date], cramps: Sequence[Cramp], item: str = "all"
+    label: str,
+    nights: Sequence[date],
+    with_nights: set[date],
+    cramps: Sequence[Cramp],
+    item: str = "all",
+    by_night: dict[date, list[Cramp]] | None = None,
 ) -> Comparison:
-    """Cramps after ``nights`` split by whether each is in ``with_nights``."""
-    by_night = _by_night(cramps)
+    """Cramps after ``nights`` split by whether each is in ``with_nights`` (``by_night``: the
+    cramps already grouped by ``cramps_by_night``)."""
+    if by_night is None:
+        by_night = _by_night(cramps)
     with_list = [n for n in nights if n in with_nights]
     without_list = [n for n in nights if n not in with_nights]
     return Comparison(label, _figures(with_list, by_night), _figures(without_list, by_night), item)
@@ -306,9 +318,12 @@ def compare_items(
     nights_for: Callable[[str], Sequence[date]],
     ticks_by_night: Mapping[date, Iterable[str]],
     cramps: Sequence[Cramp],
+    by_night: dict[date, list[Cramp]] | None = None,
 ) -> list[Comparison]:
     """One comparison an item (``(id, title)``) over the nights it was on the list
     (``nights_for(id)``); items on the list and ticked on exactly the same nights are one group."""
+    if by_night is None:
+        by_night = _by_night(cramps)
     groups: dict[tuple[tuple[date, ...], frozenset[date], str], list[tuple[str, str]]] = {}
     for item_id, title in items:
         nights = tuple(nights_for(item_id))
@@ -321,7 +336,7 @@ def compare_items(
         label = " + ".join(title for _, title in members)
         if len(members) > 1:
             label += " (always ticked together)"
-        comparisons.append(compare(label, nights, set(ticked), cramps, item="+".join(i for i, _ in members)))
+        comparisons.append(compare(label, nights, set(ticked), cramps, item="+".join(i for i, _ in members), by_night=by_night))
     return comparisons
 
 

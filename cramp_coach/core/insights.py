@@ -84,12 +84,15 @@ def build_insights(snapshot: DiarySnapshot, defaults: list[ChecklistItem], now: 
     recorded = habits.recorded_nights(ticks, snapshot.nights, snapshot.cramps)
     tracked = [night for night in habits.tracked_nights(first, tonight) if night in recorded]
 
-    comparisons = [habits.compare("The whole checklist", tracked, done, cramps)]
+    by_night = habits.cramps_by_night(cramps)  # grouped once for every comparison
+    on_list = {night: items_on(night) for night in tracked}  # each night's list, worked out once
+    comparisons = [habits.compare("The whole checklist", tracked, done, cramps, by_night=by_night)]
     comparisons += habits.compare_items(
         [(item.id, item.title) for item in items],
-        lambda item_id: [night for night in tracked if item_id in items_on(night)],
+        lambda item_id: [night for night in tracked if item_id in on_list[night]],
         ticks,
         cramps,
+        by_night=by_night,
     )
     trial = None
     trial_start = snapshot.kept_value(TRIAL_SETTING)
@@ -108,7 +111,7 @@ def build_insights(snapshot: DiarySnapshot, defaults: list[ChecklistItem], now: 
         adherence={days: habits.adherence(done, tonight, days, first) for days in ADHERENCE_WINDOWS},
         recorded_nights=len(tracked),
         tracked_nights=len(habits.tracked_nights(first, tonight)),
-        heatmap=habits.heatmap(done, Counter(c.night for c in cramps), tonight, recorded=recorded),
+        heatmap=habits.heatmap(done, Counter({night: len(found) for night, found in by_night.items()}), tonight, recorded=recorded),
         comparisons=comparisons,
         trial=trial,
     )

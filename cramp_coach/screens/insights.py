@@ -9,6 +9,7 @@ holds 0).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,9 @@ CELLS = {
 LEGEND = (("done", "checklist done"), ("cramp", "cramp"), ("both", "both"), ("none", "neither"), ("unrecorded", "not recorded"))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOT_PROOF = "What your diary shows, not proof of cause: cramps come and go for many reasons."
+# The report last built and what it was built from (data folder, the diary file's and journal's
+# signature, the night): opening the insights again over an unchanged diary builds nothing.
+_last_report: dict[str, Any] = {}
 
 
 def build_report(services) -> InsightsReport:
@@ -143,9 +147,23 @@ class InsightsScreen(CoachScreen[None]):
         self.load()
 
     def load(self) -> None:
-        """Read the diary once and build the report, off the event loop."""
+        """Read the diary once and build the report, off the event loop (or show the report last
+        built, when the diary has not changed since and it is the same night)."""
         services = self.cc.services
-        self.cc.diary_job(DiaryJob(run=lambda: build_report(services), done=self._show, write=False, what="the diary", failed=self._failed))
+        try:
+            key: tuple[object, ...] | None = (services.home, services.diary().signature(), services.tonight())
+        except Exception:  # noqa: BLE001 - a folder that cannot even be looked at: the read says why
+            key = None
+        if key is not None and key[1] is not None and _last_report.get("key") == key:
+            self._show(_last_report["report"])
+            return
+
+        def made(report: InsightsReport) -> None:
+            if key is not None:
+                _last_report.update(key=key, report=report)
+            self._show(report)
+
+        self.cc.diary_job(DiaryJob(run=lambda: build_report(services), done=made, write=False, what="the diary", failed=self._failed))
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#habits", Static).update(Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error))))

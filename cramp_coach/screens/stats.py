@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,10 @@ from cramp_coach.widgets.safe import joined, line, literal
 
 CHART_WIDTH = 24
 ENDED_BY_ROWS = 6
+# The report last built, with the very list of entries (the diary screen's, replaced whenever the
+# diary changes) and the night it was built for: going back and forth between the diary and its
+# stats builds it once.
+_last_report: dict[str, Any] = {}
 
 
 def build_report(services, entries: Sequence[Cramp] | None) -> StatsReport:
@@ -80,8 +85,19 @@ class StatsScreen(CoachScreen[None]):
 
     def on_mount(self) -> None:
         services, entries = self.cc.services, self.entries
+        tonight = services.tonight()
+        known = _last_report.get("report")
+        if entries is not None and known is not None and _last_report.get("entries") is entries and _last_report.get("tonight") == tonight:
+            self._show(known)  # the same entries as last time (the diary has not changed): nothing to compute
+            return
+
+        def made(report: StatsReport) -> None:
+            if entries is not None:
+                _last_report.update(entries=entries, tonight=tonight, report=report)
+            self._show(report)
+
         self.cc.diary_job(
-            DiaryJob(run=lambda: build_report(services, entries), done=self._show, write=False, what="the diary", failed=self._failed)
+            DiaryJob(run=lambda: build_report(services, entries), done=made, write=False, what="the diary", failed=self._failed)
         )
 
     def _failed(self, error: Exception) -> None:
