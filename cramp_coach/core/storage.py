@@ -435,12 +435,9 @@ class SafeJSONStorage(Storage):
 
     def _load_file(self) -> tuple[Packed, str] | None:
         """The diary file's checked contents (packed) and identity: from the cache when it holds this very file."""
-        try:
-            info = os.stat(self.path)
-        except FileNotFoundError:
+        info = self._stat()
+        if info is None:
             return None
-        except OSError as error:
-            raise StorageError(self.path, f"cannot be read ({plain_reason(error)})") from None
         if stat.S_ISREG(info.st_mode) and self._load_hook is not None:
             cached = self._read_cache(_identity(info))
             if cached is not None:
@@ -653,14 +650,20 @@ class SafeJSONStorage(Storage):
         except OSError:
             pass  # it names the old file, so it is never read again
 
-    def _read_text(self) -> tuple[str, str] | None:
-        """The file's text and identity; only a regular file of a sane size is read (a FIFO would hang)."""
+    def _stat(self) -> os.stat_result | None:
+        """The diary file's status, ``None`` when there is none yet; any other failure is a ``StorageError``."""
         try:
-            info = os.stat(self.path)
+            return os.stat(self.path)
         except FileNotFoundError:
             return None
         except OSError as error:
             raise StorageError(self.path, f"cannot be read ({plain_reason(error)})") from None
+
+    def _read_text(self) -> tuple[str, str] | None:
+        """The file's text and identity; only a regular file of a sane size is read (a FIFO would hang)."""
+        info = self._stat()
+        if info is None:
+            return None
         if not stat.S_ISREG(info.st_mode):
             raise CorruptFileError(self.path, "is not a regular file")
         if info.st_size > MAX_DIARY_BYTES:

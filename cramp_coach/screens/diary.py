@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Input, Static
 from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
 from cramp_coach.core.nights import is_morning  # noqa: F401 - the checklist screen imports it from here
-from cramp_coach.core.stats import filter_cramps
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
@@ -222,6 +221,8 @@ class DiaryScreen(CoachScreen[None]):
         )
 
     def _apply_filters(self) -> None:
+        from cramp_coach.core.stats import filter_cramps  # (loaded with the diary, not before the first frame)
+
         values, problems = self._filter_values()
         self._shown = filter_cramps(self._cramps, **values)
         self._fill_table()
