@@ -66,7 +66,8 @@ class Services:
         """The relief routine for ``muscle``. Before the library is needed, and when the person keeps
         no routines of their own, only that one bundled file is read: relief opens sooner."""
         if self._library is None:
-            from cramp_coach.core.content import ContentError, has_own_routines, load_bundled_routine
+            from cramp_coach.core.content import has_own_routines, load_bundled_routine
+            from cramp_coach.core.files import ContentError
             from cramp_coach.core.settings import with_durations
 
             try:

@@ -15,17 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cramp_coach.core.content import (
-    ContentError,
-    Routine,
-    Source,
-    Step,
-    quote,
-    read_toml,
-    shorten,
-    source_field,
-    text_field,
-)
+from cramp_coach.core.content import Routine, Source, Step, read_toml, source_field, text_field
+from cramp_coach.core.files import ContentError, quote, shorten
 from cramp_coach.core.habits import ListVersion, items_on
 from cramp_coach.core.models import local_now, new_id
 from cramp_coach.core.nights import bedtime_night

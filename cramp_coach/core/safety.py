@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from cramp_coach.core.content import ContentError, Source, fill_emergency, quote, read_toml, source_field, text_field
+from cramp_coach.core.content import Source, fill_emergency, read_toml, source_field, text_field
+from cramp_coach.core.files import ContentError, quote
 from cramp_coach.core.paths import assets_dir
 
 OUTCOMES = ("relief", "restless", "soon", "unclear", "redflag")

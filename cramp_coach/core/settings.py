@@ -14,7 +14,7 @@ from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cramp_coach.core.content import ContentError, parse_toml, quote, read_user_file, shorten
+from cramp_coach.core.files import ContentError, parse_toml, quote, read_user_file, shorten
 from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS
 from cramp_coach.core.text import one_line
 

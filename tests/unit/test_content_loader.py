@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cramp_coach.core.content import MUSCLES, ContentError, load_library, parse_routine
+from cramp_coach.core.content import MUSCLES, load_library, parse_routine
+from cramp_coach.core.files import ContentError
 
 GOOD = """
 id = "mine"

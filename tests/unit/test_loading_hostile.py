@@ -18,16 +18,8 @@ from hypothesis import strategies as st
 
 from cramp_coach.core import paths
 from cramp_coach.core.checklist import ChecklistBook, apply_changes, check_title, load_default_items
-from cramp_coach.core.content import (
-    MAX_FILE_BYTES,
-    MUSCLES,
-    ContentError,
-    load_library,
-    parse_routine,
-    quote,
-    read_user_file,
-    step_titles,
-)
+from cramp_coach.core.content import MUSCLES, load_library, parse_routine, step_titles
+from cramp_coach.core.files import MAX_FILE_BYTES, ContentError, quote, read_user_file
 from cramp_coach.core.paths import assets_dir, ensure_private_dir, folder_warnings
 from cramp_coach.core.safety import load_red_flags, load_triage
 from cramp_coach.core.settings import Settings, load_settings, parse_settings
