@@ -412,11 +412,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _advice(key: str):
     """A piece of guidance by key, with the person's emergency number filled in (only guidance.toml is read)."""
-    from dataclasses import replace
-
     from cramp_coach.core.content import fill_emergency, load_guidance
     from cramp_coach.core.files import ContentError
     from cramp_coach.core.paths import assets_dir
+    from cramp_coach.core.record import replace
     from cramp_coach.core.settings import load_settings
 
     try:

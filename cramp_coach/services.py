@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cramp_coach.core.models import local_now
 from cramp_coach.core.paths import data_dir, folder_warnings, home_path, unusable_folder_warning
+from cramp_coach.core.record import field, record
 from cramp_coach.core.settings import Settings, apply_durations, load_settings
 from cramp_coach.core.text import one_line
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from cramp_coach.core.safety import RedFlags, Triage
 
 
-@dataclass
+@record(frozen=False)
 class Services:
     """Everything a screen may use, in one place."""
 
@@ -126,9 +126,8 @@ class Services:
     def advice(self, key: str) -> Advice | None:
         """A piece of guidance around the routine (``escalation``, ``aftercare``...), with the
         person's emergency number filled in."""
-        from dataclasses import replace
-
         from cramp_coach.core.content import fill_emergency
+        from cramp_coach.core.record import replace
 
         advice = self.library.guidance.get(key)
         if advice is None:

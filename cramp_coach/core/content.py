@@ -12,7 +12,6 @@ always there, whatever the user's own files hold.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from cramp_coach.core.files import ContentError, parse_toml, quote, read_user_file, shorten
 from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS, ON_ITS_OWN, RELIEF_MUSCLES
 from cramp_coach.core.paths import assets_dir, os_error_reason, user_routines_dir
+from cramp_coach.core.record import field, record
 from cramp_coach.core.text import clean_text, one_line
 
 MUSCLES = RELIEF_MUSCLES
@@ -43,7 +43,7 @@ MAX_STEPS = 50
 MAX_USER_ROUTINES = 50
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """Where a piece of guidance comes from."""
 
@@ -51,7 +51,7 @@ class Source:
     url: str
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One thing to do during a cramp, with how long the timer gives it."""
 
@@ -66,7 +66,7 @@ class Step:
     caution: Caution | None = None  # a safety line shown with the step, with its own source
 
 
-@dataclass(frozen=True)
+@record
 class Caution:
     """A short safety line for a step (don't rub a leg that may hold a clot; warm, not hot; sit first)."""
 
@@ -74,7 +74,7 @@ class Caution:
     source: Source
 
 
-@dataclass(frozen=True)
+@record
 class Routine:
     """An ordered list of relief steps for one muscle."""
 
@@ -92,7 +92,7 @@ class Routine:
         raise KeyError(step_id)
 
 
-@dataclass(frozen=True)
+@record
 class Advice:
     """A short text shown around the routine, with its source."""
 
@@ -101,7 +101,7 @@ class Advice:
     title: str = ""
 
 
-@dataclass
+@record(frozen=False)
 class Library:
     """Everything the app can show, and what had to be left out."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from cramp_coach.core.record import field, record, replace
 from cramp_coach.core.text import clean_text, one_line
 
 SCHEMA_VERSION = 2
@@ -73,7 +73,7 @@ def new_id() -> str:
     return os.urandom(6).hex()  # 48 random bits, as uuid4().hex[:12] gave, without importing uuid
 
 
-@dataclass(frozen=True)
+@record
 class Cramp:
     """One cramp in the diary."""
 
@@ -122,7 +122,7 @@ class Cramp:
         return cramp_from_dict(replace(self, **changes).to_dict())
 
 
-@dataclass(frozen=True)
+@record
 class Night:
     """How a night went, with the bedtime checklist ticks of that night."""
 
@@ -346,14 +346,14 @@ def validate_records(
 ) -> tuple[list[Cramp], list[Night]]:
     """Validate many records (an import); the error names the record by its position."""
     valid_cramps, valid_nights = [], []
-    for number, record in enumerate(cramps, start=1):
+    for number, stored in enumerate(cramps, start=1):
         try:
-            valid_cramps.append(cramp_from_dict(record, now=now))
+            valid_cramps.append(cramp_from_dict(stored, now=now))
         except ValidationError as error:
             raise ValidationError(f"cramp {number}: {error.field}", error.message) from None
-    for number, record in enumerate(nights, start=1):
+    for number, stored in enumerate(nights, start=1):
         try:
-            valid_nights.append(night_from_dict(record))
+            valid_nights.append(night_from_dict(stored))
         except ValidationError as error:
             raise ValidationError(f"night {number}: {error.field}", error.message) from None
     return valid_cramps, valid_nights

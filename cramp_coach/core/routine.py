@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
 from cramp_coach.core.content import Routine, Step
 from cramp_coach.core.models import LEGS, Cramp, cramp_from_dict, local_now
+from cramp_coach.core.record import field, record
 
 Clock = Callable[[], float]
 WallClock = Callable[[], datetime]
@@ -34,7 +34,7 @@ class Phase(Enum):
     FINISHED = "finished"
 
 
-@dataclass(frozen=True)
+@record
 class StepChanged:
     """The active step changed (``automatic`` when its time ran out)."""
 
@@ -44,14 +44,14 @@ class StepChanged:
     automatic: bool
 
 
-@dataclass(frozen=True)
+@record
 class Escalated:
     """The cramp has gone on for the escalation limit (10 minutes)."""
 
     elapsed: float
 
 
-@dataclass(frozen=True)
+@record
 class Completed:
     """A routine that does not repeat has run through its last step."""
 
@@ -61,7 +61,7 @@ class Completed:
 Event = StepChanged | Escalated | Completed
 
 
-@dataclass(frozen=True)
+@record
 class RunSummary:
     """What happened in one finished run: the value the diary stores."""
 

@@ -9,13 +9,13 @@ and no fault in it (or in reading it) ever leaves ``load_settings`` as an except
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cramp_coach.core.files import ContentError, parse_toml, quote, read_user_file, shorten
 from cramp_coach.core.models import MAX_STEP_SECONDS, MIN_STEP_SECONDS
+from cramp_coach.core.record import field, record, replace
 from cramp_coach.core.text import one_line
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ CONFIG_FILE = "config.toml"
 THEMES = ("auto", "night", "day", "high-contrast")
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The user's preferences, all valid."""
 
@@ -51,7 +51,7 @@ _PHONE = re.compile(r"[0-9+][0-9 +\-]{0,19}")
 MOST_PROBLEMS_PER_KIND = 5
 
 
-@dataclass(frozen=True)
+@record
 class SettingProblem:
     """A value that is not allowed: the key (``durations.calf-massage`` for a step), what is allowed,
     and what is used instead."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from cramp_coach.core.content import load_library
+from cramp_coach.core.record import replace
 from cramp_coach.core.routine import Escalated, Phase, RoutineRun, StepChanged
 
 WALL = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)
