@@ -34,13 +34,10 @@ import errno
 import fcntl
 import gc
 import json
-import marshal
 import os
 import stat
-import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
@@ -49,17 +46,13 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from cramp_coach.core.cachefile import TEMP_PREFIX, TEMP_SUFFIX, header_of, is_current, make_temp_file, read_cache, write_cache
 from cramp_coach.core.paths import FILE_MODE, ensure_private_dir, os_error_reason
 
-TEMP_PREFIX = ".diary-"
-TEMP_SUFFIX = ".tmp"
 LOCK_WAIT_SECONDS = 15.0
 MAX_DIARY_BYTES = 256 * 1024 * 1024  # about a million cramps; anything larger is not ours
 MAX_JOURNAL_BYTES = 4 * 1024 * 1024  # a journal is folded into the file long before this
 JOURNAL_FOLD_LINES = 200  # past this many records, the next addition rewrites the file instead
-# The cache's first line: what wrote it (the marshal format differs between Pythons), then the
-# identity of the diary file it holds and the checksum of the marshal data that follows.
-CACHE_TAG = f"cramp-coach-cache 1 py{sys.version_info[0]}.{sys.version_info[1]} m{marshal.version}"
 
 
 class StorageError(Exception):
@@ -90,17 +83,6 @@ class WriteFailedError(StorageError):
 def plain_reason(error: OSError) -> str:
     """An OSError in plain words ("the disk is full"), for a person at 3 a.m."""
     return os_error_reason(error, ENOENT="the folder no longer exists", ENOTDIR="part of the path is not a folder")
-
-
-def make_temp_file(folder: Path) -> tuple[int, str]:
-    """A new, private (0600) temporary file in ``folder``: its descriptor and path (as tempfile.mkstemp,
-    without importing tempfile, which every command would pay for at start)."""
-    while True:
-        temp = os.path.join(folder, f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE), temp
-        except FileExistsError:
-            continue
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
@@ -466,54 +448,21 @@ class SafeJSONStorage(Storage):
     def _read_cache(self, identity: str) -> Packed | None:
         """The cached contents of the file with ``identity``, or ``None`` (no cache, another file's,
         another Python's, torn or garbled: all only mean a slower read)."""
-        try:
-            fd = os.open(self.cache_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                header = handle.readline(400).decode("ascii").split()
-                if header[:-2] != CACHE_TAG.split() or header[-2] != identity:
-                    return None
-                body = handle.read(MAX_DIARY_BYTES + 1)
-            if len(body) > MAX_DIARY_BYTES or f"{zlib.crc32(body):08x}" != header[-1]:
-                return None
-            data = marshal.loads(body)
-        except (OSError, ValueError, EOFError, TypeError, IndexError, UnicodeDecodeError):
-            return None
+        data = read_cache(self.cache_path, identity, MAX_DIARY_BYTES)
         return data if is_packed(data) else None
 
     def _write_cache(self, identity: str, packed: Packed) -> None:
         """Keep the checked contents of the file with ``identity`` (best effort, never fsynced: the
         checksum catches a cache a crash tore, and a missing one only costs a slower read)."""
-        try:
-            body = marshal.dumps(packed)
-        except ValueError:
-            return
-        header = f"{CACHE_TAG} {identity} {zlib.crc32(body):08x}\n".encode("ascii")
-        temp = None
-        try:
-            fd, temp = make_temp_file(self.cache_path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(header)
-                handle.write(body)
-            os.replace(temp, self.cache_path)
-        except OSError:
-            if temp is not None:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
+        write_cache(self.cache_path, identity, packed)
 
     def trusted(self) -> bool:
         """True when the cache holds the diary file as it is now (it was written or checked here)."""
         try:
             identity = _identity(os.stat(self.path))
-            fd = os.open(self.cache_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            with os.fdopen(fd, "rb") as handle:
-                header = handle.readline(400).decode("ascii").split()
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return False
-        return header[:-2] == CACHE_TAG.split() and len(header) >= 2 and header[-2] == identity
+        return is_current(header_of(self.cache_path), identity)
 
     # -- the journal ----------------------------------------------------------------------------
     def append(self, table: str, doc: dict[str, Any]) -> bool:
