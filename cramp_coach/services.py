@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cramp_coach.core.files import keep_parsed_toml_in
 from cramp_coach.core.models import local_now
 from cramp_coach.core.paths import data_dir, folder_warnings, home_path, unusable_folder_warning
 from cramp_coach.core.record import field, record
@@ -182,6 +183,7 @@ def default_services(home: Path | None = None, *, bell: bool = True) -> Services
         warnings += [w for w in folder_warnings(home) if w not in warnings]
     except Exception:  # only advice; never a reason to stop
         pass
+    keep_parsed_toml_in(home)  # settings and guidance are parsed once, not at every start
     try:
         settings, found = load_settings(home)
     except Exception as error:  # load_settings never raises; this is the last guard of relief

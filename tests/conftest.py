@@ -13,6 +13,9 @@ def hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "cramp-home"
     monkeypatch.setenv("CRAMP_COACH_HOME", str(home))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    from cramp_coach.core.files import keep_parsed_toml_in
+
+    keep_parsed_toml_in(None)  # no parsed TOML remembered from another test's folder
     return home
 
 
