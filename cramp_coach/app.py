@@ -70,6 +70,7 @@ class CrampCoachApp(App[None]):
     DEFAULT_MODE = "home"
     BINDINGS = app_bindings()
     THEME_CHECK_SECONDS = 60.0  # how often an "auto" theme looks at the clock while the app is open
+    _themes_registered = False
 
     def __init__(self, services: Services, relief: ReliefRequest | None = None, start_mode: str | None = None) -> None:
         self._relief_request = relief
@@ -80,16 +81,20 @@ class CrampCoachApp(App[None]):
         elif start_mode is not None:
             setattr(self, "DEFAULT_MODE", start_mode)  # noqa: B010
         start = "relief" if relief is not None else (start_mode or self.DEFAULT_MODE)
+        self.services = services  # before Textual's __init__, which makes the stylesheet in our theme
         super().__init__(css_path=START_STYLESHEETS.get(start, RELIEF_STYLESHEETS))
-        self.services = services
-        from cramp_coach.themes import THEME_NAMES, THEMES
 
-        for theme in THEMES:
-            self.register_theme(theme)
-        # Set before the first stylesheet parse, without the watcher's extra re-parse (all our themes are
-        # dark); the stylesheet was made with the default theme's variables, so it gets ours now.
-        self.set_reactive(App.theme, THEME_NAMES[services.theme_now()])
-        self.stylesheet.set_variables(self.get_css_variables())
+    def get_css_variables(self) -> dict[str, str]:
+        if not self._themes_registered:
+            # First asked by Textual's __init__, for its stylesheet: our themes, and the one for now, are
+            # set first (without the theme watcher's extra re-parse; all our themes are dark).
+            from cramp_coach.themes import THEME_NAMES, THEMES
+
+            self._themes_registered = True
+            for theme in THEMES:
+                self.register_theme(theme)
+            self.set_reactive(App.theme, THEME_NAMES[self.services.theme_now()])
+        return super().get_css_variables()
 
     def get_default_screen(self) -> Screen[Any]:
         if self._relief_request is None:

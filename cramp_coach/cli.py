@@ -9,13 +9,12 @@ that came from a person or a file is printed with control codes shown as visible
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cramp_coach import __version__
 from cramp_coach.core.models import (
@@ -38,6 +37,10 @@ STDOUT = "-"
 DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT = "127.0.0.1", 8765
 
 
+if TYPE_CHECKING:
+    from argparse import ArgumentParser, Namespace
+
+
 class UsageError(Exception):
     """Bad command-line input: exit 2 with one line."""
 
@@ -46,14 +49,9 @@ class DataError(Exception):
     """A file or the diary could not be used: exit 1 with one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one clear line and exit code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
 def _day(value: str) -> date:
+    import argparse  # loaded by the parser that calls this
+
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -61,6 +59,8 @@ def _day(value: str) -> date:
 
 
 def _days(value: str) -> int:
+    import argparse  # loaded by the parser that calls this
+
     try:
         number = int(value)
     except ValueError:
@@ -73,6 +73,8 @@ def _days(value: str) -> int:
 
 
 def _port(value: str) -> int:
+    import argparse  # loaded by the parser that calls this
+
     try:
         number = int(value)
     except ValueError:
@@ -98,8 +100,16 @@ def _shown(value: object, limit: int = 60) -> str:
     return repr(_clip(one_line(str(value)), limit))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for every subcommand."""
+def build_parser() -> ArgumentParser:
+    """The parser for every subcommand (argparse is loaded here: `cramp-coach relief` goes without)."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        """An argument parser whose errors are one clear line and exit code 2."""
+
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise UsageError(f"{self.prog}: {message}")
+
     parser = _Parser(
         prog="cramp-coach",
         description="A calm terminal coach for night-time leg cramps. With no command, opens the home screen.",
@@ -199,7 +209,7 @@ def _log_option(field: str) -> str:
     return {"started_at": "--at", "duration_s": "--duration", "tags": "--tag"}.get(field, f"--{field.replace('_', '-')}")
 
 
-def cmd_log(args: argparse.Namespace) -> int:
+def cmd_log(args: Namespace) -> int:
     now = datetime.now().astimezone()
     note, ended_by = _argv_text(args.note) or "", _argv_text(args.ended_by)
     tags = [_argv_text(tag) for tag in args.tag]
@@ -239,7 +249,7 @@ def _nights_in_period(diary: Any, start: date | None, end: date | None) -> list[
     return [n for n in diary.nights().values() if (not start or n.night >= start) and (not end or n.night <= end)]
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: Namespace) -> int:
     from cramp_coach.core import export
 
     if args.start and args.end and args.start > args.end:
@@ -303,7 +313,7 @@ def _validate_import(raw_cramps: list[Any], raw_nights: list[Any], now: datetime
     return cramps, nights, problems
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: Namespace) -> int:
     from cramp_coach.core.export import ImportFormatError, read_import
 
     path = Path(args.file)
@@ -329,7 +339,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_checklist(args: argparse.Namespace) -> int:
+def cmd_checklist(args: Namespace) -> int:
     from cramp_coach.core.checklist import ChecklistBook
     from cramp_coach.core.models import local_now
     from cramp_coach.core.nights import NightChoiceError, night_name, parse_night_choice
@@ -360,7 +370,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_insights(args: argparse.Namespace) -> int:
+def cmd_insights(args: Namespace) -> int:
     import json
 
     from cramp_coach.core.checklist import load_default_items
@@ -387,7 +397,7 @@ def cmd_insights(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
+def cmd_stats(args: Namespace) -> int:
     from cramp_coach.core.habits import recorded_nights
     from cramp_coach.core.models import local_now, night_of
     from cramp_coach.core.report import stats_report
@@ -435,7 +445,7 @@ def _home() -> Path:
     return home_path()
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: Namespace) -> int:
     import asyncio
 
     from cramp_coach.core.paths import data_dir
@@ -463,7 +473,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_app(args: argparse.Namespace, relief: bool = False, mode: str | None = None) -> int:
+def _run_app(args: Namespace, relief: bool = False, mode: str | None = None) -> int:
     import gc
 
     gc.disable()  # until the first frame is drawn (the app turns it back on): the screen comes sooner
@@ -495,7 +505,7 @@ def _stdout_gone() -> int:
     return EXIT_DATA
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: Namespace) -> int:
     if args.command == "relief":
         return _run_app(args, relief=True)
     if args.command == "diary":
@@ -522,14 +532,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise DataError(f"{error}. Nothing was changed.") from None
 
 
-def _relief_now(argv: Sequence[str] | None) -> argparse.Namespace | None:
+def _relief_now(argv: Sequence[str] | None) -> Namespace | None:
     """`cramp-coach relief` as typed in the night (no options, or only --no-bell), read without
     building the parser for every command: the countdown comes a little sooner. ``None`` for
     anything else, which the full parser reads."""
     words = list(sys.argv[1:] if argv is None else argv)
     if [word for word in words if word != "--no-bell"] != ["relief"]:
         return None
-    return argparse.Namespace(command="relief", muscle="calf", side=None, no_bell="--no-bell" in words)
+    from types import SimpleNamespace
+
+    return cast("Namespace", SimpleNamespace(command="relief", muscle="calf", side=None, no_bell="--no-bell" in words))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,6 +59,7 @@ class ReliefScreen(GuidedRoutineScreen):
         self.triage = triage  # answers to "is this a cramp?", kept with the diary entry
         self._shown_total = ""
         self._first_run = False
+        self._buttons_added = False  # the buttons to tap come after the first frame
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="relief-top"):
@@ -86,6 +87,7 @@ class ReliefScreen(GuidedRoutineScreen):
             )
         )
         fit_to_size(self)
+        self._buttons_added = True
         self._show_choices()
 
     def on_mount(self) -> None:
@@ -131,6 +133,8 @@ class ReliefScreen(GuidedRoutineScreen):
         else:
             text = f"Muscle: {muscle_choices()}\nLeg ({side}): {side_choices()}   [b]m[/b] bell {bell}"
         self.query_one("#choices", Static).update(text)
+        if not self._buttons_added:
+            return
         # The muscle and leg chosen, marked among the buttons to tap.
         for muscle in MUSCLE_KEYS.values():
             for button in self.query(f"#tap-{muscle}").results(TapButton):
