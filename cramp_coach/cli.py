@@ -290,14 +290,21 @@ def _listed(items: Sequence[str]) -> str:
     return shown + (f"; and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 
-def _validate_import(raw_cramps: list[Any], raw_nights: list[Any], now: datetime) -> tuple[list[Any], list[Any], list[str]]:
+def _validate_import(raw_cramps: Sequence[Any], raw_nights: Sequence[Any], now: datetime) -> tuple[list[Any], list[Any], list[str]]:
     """Every record checked (not only up to the first bad one); problems name the record and field.
-    Cramps come back in their stored form (``models.stored_cramp``), ready to be written."""
-    from cramp_coach.core.models import night_from_dict, stored_cramp
+    Cramps come back in their stored form (``models.stored_cramp``), ready to be written. A CSV file's
+    are checked a column at a time first; if any is not valid, record by record, for the messages."""
+    from cramp_coach.core.models import night_from_dict, stored_cramp, stored_cramps_from_columns
 
     cramps: list[Any] = []
     nights: list[Any] = []
     problems: list[str] = []
+    columns = getattr(raw_cramps, "columns", None)
+    if columns is not None:
+        checked = stored_cramps_from_columns(columns(), len(raw_cramps), now=now, restore=getattr(raw_cramps, "restore", None))
+        if checked is not None:
+            cramps.extend(checked)
+            raw_cramps = []
     for kind, records, build, valid in (
         ("cramp", raw_cramps, lambda r: stored_cramp(r, now=now), cramps),
         ("night", raw_nights, night_from_dict, nights),

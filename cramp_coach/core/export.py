@@ -24,7 +24,7 @@ import stat
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from cramp_coach import __version__
 from cramp_coach.core.formatting import minutes_text
@@ -361,12 +361,12 @@ def read_import_text(path: Path, limit: int = MAX_IMPORT_BYTES) -> str:
         raise ImportFormatError(f"{path}: is not a UTF-8 text file (byte {error.start + 1})") from None
 
 
-def read_import(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_import(path: Path) -> tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]:
     """Read a JSON or CSV export into raw cramp and night records (``models.cramp_from_dict`` checks them)."""
     return parse_import(path, read_import_text(path))
 
 
-def parse_import(path: Path, text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def parse_import(path: Path, text: str) -> tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]:
     """Like ``read_import`` for text already read (``path`` names it in messages and picks the format)."""
     text = text.removeprefix("\ufeff")
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
@@ -401,26 +401,66 @@ def _records_from_json(path: Path, text: str) -> tuple[list[dict[str, Any]], lis
     return cramps, nights
 
 
-def _records_from_csv(path: Path, text: str) -> list[dict[str, Any]]:
+class CsvRecords(Sequence[dict[str, Any]]):
+    """The records of a CSV file: its header and rows, each row read as a dict when it is asked for.
+
+    ``columns`` gives each column whole, for checking thousands of records a column at a time
+    (``models.stored_cramps_from_columns``); ``restore`` is what a cell of the file stands for
+    (the apostrophe our export puts before a formula-like cell taken off, in our own exports only).
+    """
+
+    def __init__(self, header: list[str], rows: list[list[str]], ours: bool) -> None:
+        self.header = header
+        self.rows = rows
+        self.restore: Callable[[str], str] | None = restore_cell if ours else None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _record(self, row: list[str]) -> dict[str, Any]:
+        restore = self.restore
+        if restore is not None:  # only a cell that starts with an apostrophe can be one we neutralised
+            row = [restore(cell) if cell[:1] == "'" else cell for cell in row]
+        # An empty cell stays "": the model reads "" as not given, as it does None; a missing one is absent.
+        return dict(zip(self.header, row, strict=False))
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._record(row) for row in self.rows[index]]
+        return self._record(self.rows[index])
+
+    def columns(self) -> dict[str, list[str]]:
+        """Every column by its name, as written (a short row's missing cells are empty)."""
+        width = len(self.header)
+        rows = self.rows
+        if rows and min(map(len, rows)) < width:
+            rows = [row + [""] * (width - len(row)) for row in rows]
+        if not rows:
+            return {name: [] for name in self.header}
+        return {name: list(values) for name, values in zip(self.header, zip(*rows, strict=True), strict=False)}
+
+
+def _records_from_csv(path: Path, text: str) -> CsvRecords:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader, None)
         if header is None or not {"started_at", "muscle"} <= set(header):
             raise ImportFormatError(f"{path}: is not a cramp-coach CSV export (it needs the columns {', '.join(CSV_FIELDS)})")
-        ours = tuple(header) == CSV_FIELDS  # our own export: formula cells carry our apostrophe
-        records = []
-        for row in reader:
-            if not row:
-                continue
-            if len(row) > len(header):
-                raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
-            if ours:  # only a cell that starts with an apostrophe can be one we neutralised
-                row = [restore_cell(cell) if cell[:1] == "'" else cell for cell in row]
-            # An empty cell stays "": the model reads "" as not given, as it does None.
-            records.append(dict(zip(header, row, strict=False)))
+        width = len(header)
+        rows = [row for row in reader if row]
+        if rows and max(map(len, rows)) > width:
+            reader = csv.reader(io.StringIO(text))  # read again, for the line to name
+            for row in reader:
+                if len(row) > width:
+                    raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
             message = f"a value is longer than {csv.field_size_limit()} characters"
         raise ImportFormatError(f"{path}: line {reader.line_num}: is not valid CSV ({one_line(message)})") from None
-    return records
+    return CsvRecords(header, rows, ours=tuple(header) == CSV_FIELDS)  # our own export: formula cells carry our apostrophe

@@ -269,23 +269,15 @@ def _checked_cramp(data: dict[str, Any], now: datetime | None) -> dict[str, Any]
     started_at = parse_moment(data.get("started_at"))
     if now is not None and started_at > now + _ONE_MINUTE:
         raise ValidationError("started_at", f"is in the future ({started_at.isoformat(timespec='minutes')}); give a time that has passed")
-    ended_by = _text(data.get("ended_by"), "ended_by", MAX_SHORT_TEXT) or None
     cramp_id = data.get("id") or new_id()
     if not isinstance(cramp_id, str) or not _ID_PATTERN.fullmatch(cramp_id.strip()):
         raise ValidationError("id", f"must be 1 to {MAX_ID} letters, digits or . _ : -, got {_shown(cramp_id)}")
-    return {
-        "started_at": started_at,
-        "muscle": _choice(data.get("muscle"), "muscle", DIARY_MUSCLES, allow_none=False),
-        "leg": _choice(data.get("leg"), "leg", LEGS, allow_none=True),
-        "intensity": _whole(data.get("intensity"), "intensity", 0, 10),
-        "duration_s": _whole(data.get("duration_s"), "duration_s", 0, 24 * 3600, unit="seconds"),
-        "ended_by": ended_by,
-        "routine": _text(data.get("routine"), "routine", MAX_SHORT_TEXT) or None,
-        "tags": _tags(data.get("tags")),
-        "note": _text(data.get("note"), "note", MAX_NOTE),
-        "id": cramp_id.strip(),
-        "triage": _triage(data.get("triage")),
-    }
+    fields: dict[str, Any] = {"started_at": started_at}
+    for name, check in _FIELD_CHECKS:
+        fields[name] = check(data.get(name))
+    fields["id"] = cramp_id.strip()
+    fields["triage"] = fields.pop("triage")  # the stored order: ... note, id, triage
+    return fields
 
 
 def cramp_from_dict(data: dict[str, Any], *, now: datetime | None = None) -> Cramp:
@@ -308,6 +300,69 @@ def stored_cramp(data: dict[str, Any], *, now: datetime | None = None) -> dict[s
     fields["night"] = night_of(started_at).isoformat()
     fields["v"] = SCHEMA_VERSION
     return fields
+
+
+# How each field of a cramp is checked, by itself (started_at and id are checked with the record):
+# shared by the record-by-record checks and the column-by-column ones below.
+_FIELD_CHECKS: tuple[tuple[str, Any], ...] = (
+    ("muscle", lambda value: _choice(value, "muscle", DIARY_MUSCLES, allow_none=False)),
+    ("leg", lambda value: _choice(value, "leg", LEGS, allow_none=True)),
+    ("intensity", lambda value: _whole(value, "intensity", 0, 10)),
+    ("duration_s", lambda value: _whole(value, "duration_s", 0, 24 * 3600, unit="seconds")),
+    ("ended_by", lambda value: _text(value, "ended_by", MAX_SHORT_TEXT) or None),
+    ("routine", lambda value: _text(value, "routine", MAX_SHORT_TEXT) or None),
+    ("tags", lambda value: _tags(value)),
+    ("note", lambda value: _text(value, "note", MAX_NOTE)),
+    ("triage", lambda value: _triage(value)),
+)
+
+
+def _checked_column(values: list[str], check: Any, restore: Any) -> list[Any]:
+    """``check`` of every value, each distinct value checked once (``restore`` first, if given)."""
+    checked = {value: check(restore(value) if restore is not None else value) for value in set(values)}
+    return list(map(checked.__getitem__, values))
+
+
+def stored_cramps_from_columns(
+    columns: dict[str, list[str]], count: int, *, now: datetime | None = None, restore: Any = None
+) -> list[dict[str, Any]] | None:
+    """Many cramps, given as columns of text (a CSV file's), checked into their stored form.
+
+    An export repeats the same few muscles, legs, tags, steps and notes thousands of times, so each
+    distinct value of a column is checked once. Gives exactly what :func:`stored_cramp` gives for
+    each record, or ``None`` when any value is not valid (or a column is not all text): the caller
+    then checks record by record, for messages that name each record. ``restore`` turns a cell back
+    into the value it stands for (a spreadsheet-safe cell), before it is checked.
+    """
+    blank = [""] * count
+    column = {name: columns.get(name, blank) for name in ("started_at", "id", *(name for name, _ in _FIELD_CHECKS))}
+    if any(len(values) != count or not set(map(type, values)) <= {str} for values in column.values()):
+        return None
+    try:
+        restored = {name: _checked_column(values, lambda v: v, restore) for name, values in column.items()
+                    if restore is not None and any(value[:1] == "'" for value in values)}
+        column.update(restored)
+        moments = [parse_moment(value) for value in column["started_at"]]
+        if now is not None and moments and max(moments) > now + _ONE_MINUTE:
+            return None
+        ids = [value.strip() if value else new_id() for value in column["id"]]
+        if not all(map(_ID_PATTERN.fullmatch, ids)):
+            return None
+        checked = {name: _checked_column(column[name], check, None) for name, check in _FIELD_CHECKS}
+    except Exception:  # any fault: the record-by-record checks name it
+        return None
+    version = SCHEMA_VERSION
+    return [
+        {
+            "started_at": moment.isoformat(), "muscle": muscle, "leg": leg, "intensity": intensity,
+            "duration_s": duration, "ended_by": ended_by, "routine": routine, "tags": list(tags), "note": note,
+            "id": cramp_id, "triage": list(triage), "night": night_of(moment).isoformat(), "v": version,
+        }
+        for moment, muscle, leg, intensity, duration, ended_by, routine, tags, note, cramp_id, triage in zip(
+            moments, *(checked[name] for name in ("muscle", "leg", "intensity", "duration_s", "ended_by", "routine", "tags", "note")),
+            ids, checked["triage"], strict=True,
+        )
+    ]
 
 
 def _triage(value: Any) -> tuple[str, ...]:
