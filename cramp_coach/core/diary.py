@@ -10,7 +10,6 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
@@ -28,6 +27,7 @@ from cramp_coach.core.models import (
     Night,
     night_of,
 )
+from cramp_coach.core.record import record
 from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError, collection_paused
 
 DIARY_FILE = "diary.json"
@@ -298,7 +298,7 @@ def night_from_stored(doc: dict[str, Any]) -> Night:
     )
 
 
-@dataclass(frozen=True)
+@record
 class ImportResult:
     """What an import added, what it found already there, and what clashed.
 

@@ -30,7 +30,6 @@ from cramp_coach import __version__
 from cramp_coach.core.formatting import minutes_text
 from cramp_coach.core.models import SCHEMA_VERSION, Cramp, Night
 from cramp_coach.core.paths import os_error_reason
-from cramp_coach.core.stats import diary_stats
 from cramp_coach.core.text import clean_text, one_line
 
 EXPORT_FORMAT = "cramp-coach-export"
@@ -178,6 +177,8 @@ def to_markdown(
     Entries the "is this a cramp?" questions said were something else (restless legs, not a typical
     cramp) are listed in their own section and never counted as cramps.
     """
+    from cramp_coach.core.stats import diary_stats  # only a report needs the figures
+
     stats = diary_stats(cramps)
     others = sorted(stats.not_cramps, key=lambda c: c.started_at)
     cramps = [c for c in cramps if c.is_cramp]
@@ -463,4 +464,5 @@ def _records_from_csv(path: Path, text: str) -> CsvRecords:
         if "field larger than field limit" in message:
             message = f"a value is longer than {csv.field_size_limit()} characters"
         raise ImportFormatError(f"{path}: line {reader.line_num}: is not valid CSV ({one_line(message)})") from None
-    return CsvRecords(header, rows, ours=tuple(header) == CSV_FIELDS)  # our own export: formula cells carry our apostrophe
+    # Our own export: its formula-like cells carry our apostrophe (if it has an apostrophe at all).
+    return CsvRecords(header, rows, ours=tuple(header) == CSV_FIELDS and "'" in text)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 from cramp_coach.core.models import Cramp
+from cramp_coach.core.record import record
 
 SEE_CLINICIAN_PER_MONTH = 5
 SEE_CLINICIAN_WINDOW_NIGHTS = 30
@@ -98,7 +98,7 @@ def _top(values: Iterable[str | None]) -> tuple[str, int] | None:
     return counts[0] if counts else None
 
 
-@dataclass(frozen=True)
+@record
 class DiaryStats:
     """Everything the stats screen, ``cramp-coach stats`` and the report show."""
 
@@ -208,7 +208,7 @@ MEDICINE_WINDOW_NIGHTS = 28
 MEDICINE_MIN_NIGHTS_BEFORE = 7  # recorded nights before the entry needed to say cramps "rose"
 
 
-@dataclass(frozen=True)
+@record
 class MedicineRise:
     """Cramps a night in the 4 weeks before the first entry tagged "new medicine" and since."""
 

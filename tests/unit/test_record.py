@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import copy
 import pickle
-from dataclasses import FrozenInstanceError
 from functools import cached_property
 
 import pytest
 
 from cramp_coach.core.content import Source
 from cramp_coach.core.models import Cramp, local_now
-from cramp_coach.core.record import field, record, record_fields, replace
+from cramp_coach.core.record import FrozenInstanceError, field, record, record_fields, replace
 
 
 @record
