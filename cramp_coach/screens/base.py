@@ -37,19 +37,6 @@ class CoachScreen(Screen[Result]):
         """This screen's app, as cramp coach's own class."""
         return cast("CrampCoachApp", self.app)
 
-    def after_paint(self, callback: Callable[[], object]) -> None:
-        """Run ``callback`` once this screen is on the glass. ``call_after_refresh`` alone runs it
-        at once while the app is still starting (inside Textual's start-up batch, before anything
-        is painted): slow work started there, such as reading the diary, delays the first frame."""
-
-        def when_painted() -> None:
-            if self.app._batch_count or not self.app._running:  # still starting: nothing painted yet
-                self.set_timer(0.002, when_painted)  # (an after-refresh callback would be dropped now)
-            else:
-                self.call_after_refresh(callback)
-
-        when_painted()
-
 
 class CoachModal(ModalScreen[Result]):
     """A dialog of cramp coach."""

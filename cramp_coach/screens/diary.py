@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,11 +23,16 @@ from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.safe import literal, plain
 
 if TYPE_CHECKING:
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.timer import Timer
+
     from cramp_coach.core.diary import DiarySnapshot
 
 PAGE_ROWS = 300
 FIRST_PAGE_ROWS = 24  # at least this many shown first (a screenful), while the rest are built
 POLL_SECONDS = 2.0
+PAINT_WAIT = 0.5  # seconds the reading of the diary waits for the table to be drawn, at most
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
 COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
 CELL_LIMIT = 60  # characters of a title shown in a table cell
@@ -37,6 +43,38 @@ NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
 def plural(count: int, one: str, many: str | None = None) -> str:
     """``1 cramp``, ``2 cramps``."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+class HistoryTable(DataTable[Text]):
+    """The diary's table; it says when it has been drawn (``when_painted``), so slower work can wait
+    for the frame a person is waiting for."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._after_paint: tuple[Callable[[], object], bool] | None = None
+        self._paint_wait: Timer | None = None
+
+    def when_painted(self, callback: Callable[[], object], *, with_rows: bool = False, at_most: float = PAINT_WAIT) -> None:
+        """Run ``callback`` once the table has been drawn (``with_rows``: with rows in it), or after
+        ``at_most`` seconds if it is not (no rows came, or another screen covers this one)."""
+        if self._paint_wait is not None:
+            self._paint_wait.stop()
+        self._after_paint = (callback, with_rows)
+        self._paint_wait = self.set_timer(at_most, self._run_after_paint)
+
+    def _run_after_paint(self) -> None:
+        pending, self._after_paint = self._after_paint, None
+        if self._paint_wait is not None:
+            self._paint_wait.stop()
+            self._paint_wait = None
+        if pending is not None:
+            pending[0]()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_paint is not None and (self.row_count or not self._after_paint[1]) and not self.app._batch_count:
+            self.call_later(self._run_after_paint)  # after this frame is written out (none is, while the app starts)
+        return lines
 
 
 def cell(value: object) -> Text:
@@ -76,7 +114,7 @@ class DiaryScreen(CoachScreen[None]):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table = HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table
@@ -86,7 +124,7 @@ class DiaryScreen(CoachScreen[None]):
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")  # before the first frame: no restyle after it
         # Paint the screen first, then read the diary (in a thread): the newest page first, the rest after.
-        self.after_paint(self.load)
+        self.query_one(HistoryTable).when_painted(self.load)
         self.set_interval(POLL_SECONDS, self._check_for_changes)
 
     def on_resize(self) -> None:
@@ -151,7 +189,8 @@ class DiaryScreen(CoachScreen[None]):
         )
         if newest is not None and not self._loaded:
             self._show_first_page(newest, snapshot.entry_count())
-            self.call_after_refresh(self.cc.diary_job, job)  # once the first page is painted
+            # The rest once the first page is on the glass (a thread holding the GIL would slow its drawing).
+            self.query_one(HistoryTable).when_painted(lambda: self.cc.diary_job(job), with_rows=True)
         else:
             self.cc.diary_job(job)
 
