@@ -32,6 +32,18 @@ def test_round_trip_newest_first(hermetic_home):
     assert again.get_cramp(newer.id).started_at.utcoffset() == timedelta(hours=1)
 
 
+def test_the_first_page_is_the_newest_entries_across_time_zones(hermetic_home):
+    diary = Diary(hermetic_home)
+    times = ["2026-11-18T02:00:00+01:00", "2026-11-18T00:30:00-05:00", "2026-11-18T01:59:00+00:00", "2026-11-19T03:00:00+09:00",
+             "2026-11-17T23:00:00+01:00", "2026-11-18T02:00:00+01:00"]
+    diary.import_records([cramp(started_at=moment, note=f"#{n} [/]") for n, moment in enumerate(times)])
+    snapshot = Diary(hermetic_home).snapshot()
+    everything = sorted(snapshot.cramps, key=lambda c: c.started_at, reverse=True)
+    for count in (1, 3, len(times), 50):
+        assert Diary(hermetic_home).snapshot().newest(count) == everything[:count]
+    assert snapshot.newest(2) == everything[:2]  # once every entry is built, from those
+
+
 def test_night_is_named_by_the_evening():
     assert night_of(datetime(2026, 11, 25, 3, 0, tzinfo=TZ)) == date(2026, 11, 24)
     assert night_of(datetime(2026, 11, 25, 11, 59, tzinfo=TZ)) == date(2026, 11, 24)

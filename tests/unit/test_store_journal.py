@@ -205,6 +205,24 @@ def test_the_packed_form_gives_back_every_record_as_it_was():
     assert storage.is_packed(storage.pack(data))
 
 
+def test_the_cache_shares_equal_texts_and_keeps_every_value_as_it_was():
+    import marshal
+
+    def fresh(text):  # a new string object each time, as a JSON parse makes them
+        return "".join(list(text))
+
+    rows = {str(n): {"t": fresh("calf" if n % 2 else "foot"), "n": [1, True, 1.0, "1", None][n % 5], "note": fresh("[/] \x1b[2J") if n % 3 else None}
+            for n in range(1, 40)}
+    packed = storage.pack({"cramps": rows, "odd": [1, True]})
+    shared = storage.with_shared_text(packed)
+    back = storage.unpack(marshal.loads(marshal.dumps(shared)))
+    assert back == {"cramps": rows, "odd": [1, True]}
+    assert [type(doc["n"]) for doc in back["cramps"].values()] == [type(doc["n"]) for doc in rows.values()]  # 1, True, 1.0 kept apart
+    texts = [row[0] for row in shared["tables"]["cramps"][2]]
+    assert len({id(text) for text in texts}) == 2  # one "calf", one "foot"
+    assert len(marshal.dumps(shared)) < len(marshal.dumps(packed))
+
+
 def test_cramps_are_rebuilt_from_rows_exactly_as_from_records(hermetic_home):
     from cramp_coach.core.diary import STORED_CRAMP_ORDER, cramps_from_rows, cramps_from_stored
 
