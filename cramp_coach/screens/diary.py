@@ -20,6 +20,7 @@ from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.quick_table import QuickTable
 from cramp_coach.widgets.safe import literal, plain
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-class HistoryTable(DataTable[Text]):
+class HistoryTable(QuickTable):
     """The diary's table; it says when it has been drawn (``when_painted``), so slower work can wait
     for the frame a person is waiting for."""
 
