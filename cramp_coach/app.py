@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from cramp_coach.commands import COMMANDS, app_bindings
 from cramp_coach.services import Services, default_services
+from cramp_coach.stylesheets import keep_parsed_stylesheets
 
 if TYPE_CHECKING:
     from cramp_coach.screens.diary_writes import DiaryJob
@@ -41,6 +42,9 @@ def _checklist_screen() -> Screen[Any]:
     from cramp_coach.screens.checklist import ChecklistScreen
 
     return ChecklistScreen()
+
+
+keep_parsed_stylesheets()  # Textual re-parses every stylesheet on each CSS refresh; once per theme is enough
 
 
 class ReliefRequest(NamedTuple):

@@ -33,3 +33,20 @@ async def test_starting_on_a_part_looks_as_going_there_from_home(hermetic_home, 
     started = await _screenshot(hermetic_home, mode)
     gone_to = await _screenshot(hermetic_home, None, then=mode)
     assert started == gone_to
+
+
+async def test_every_stylesheet_is_parsed_once_per_theme_however_often_textual_refreshes(hermetic_home, monkeypatch):
+    from cramp_coach import stylesheets
+
+    parsed: list[tuple[object, ...]] = []
+    textual_parse = stylesheets._textual_parse
+
+    def counted(self, css, read_from, **options):
+        parsed.append((read_from, options.get("tie_breaker"), stylesheets._variables_key(self)))
+        return textual_parse(self, css, read_from, **options)
+
+    monkeypatch.setattr(stylesheets, "_textual_parse", counted)
+    monkeypatch.setattr(stylesheets, "_parsed", {})
+    await _screenshot(hermetic_home, None, then="diary")  # home, then the diary: two CSS refreshes at least
+    assert parsed and len(parsed) == len(set(parsed))
+    assert any("diary.tcss" in str(read_from) for read_from, _, _ in parsed)
