@@ -539,16 +539,27 @@ def _dispatch(args: Namespace) -> int:
         raise DataError(f"{error}. Nothing was changed.") from None
 
 
-def _relief_now(argv: Sequence[str] | None) -> Namespace | None:
-    """`cramp-coach relief` as typed in the night (no options, or only --no-bell), read without
-    building the parser for every command: the countdown comes a little sooner. ``None`` for
-    anything else, which the full parser reads."""
+_APP_DEFAULTS: dict[str | None, dict[str, Any]] = {
+    None: {}, "diary": {}, "relief": {"muscle": "calf", "side": None}, "checklist": {"list": False, "done": None, "night": "tonight"},
+}
+
+
+def _app_now(argv: Sequence[str] | None) -> Namespace | None:
+    """The commands that open the app, as typed in the night (`cramp-coach`, `cramp-coach relief`,
+    `diary`, `checklist`, with at most --no-bell), read without building the parser for every
+    command: the first frame comes a little sooner. ``None`` for anything else, which the full
+    parser reads (a unit test checks both read these the same)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    if [word for word in words if word != "--no-bell"] != ["relief"]:
+    bell_off = "--no-bell" in words
+    if bell_off and words[0] != "--no-bell" and words != ["relief", "--no-bell"]:
+        return None  # only relief takes --no-bell after its name
+    rest = [word for word in words if word != "--no-bell"]
+    if len(words) - len(rest) > 1 or len(rest) > 1 or (rest and rest[0] not in _APP_DEFAULTS):
         return None
+    command = rest[0] if rest else None
     from types import SimpleNamespace
 
-    return cast("Namespace", SimpleNamespace(command="relief", muscle="calf", side=None, no_bell="--no-bell" in words))
+    return cast("Namespace", SimpleNamespace(command=command, no_bell=bell_off, **_APP_DEFAULTS[command]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -556,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quiet_streams()
     try:
         try:
-            code = _dispatch(_relief_now(argv) or build_parser().parse_args(argv))
+            code = _dispatch(_app_now(argv) or build_parser().parse_args(argv))
         finally:
             sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
         return code

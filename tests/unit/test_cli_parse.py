@@ -1,21 +1,30 @@
-"""`cramp-coach relief` is read by a short path at start; it must mean exactly what the full parser reads."""
+"""The commands that open the app are read by a short path at start; they must mean exactly what the
+full parser reads, and anything else must go to the full parser."""
 
 from __future__ import annotations
 
 import pytest
 
-from cramp_coach.cli import _relief_now, build_parser
+from cramp_coach.cli import _app_now, build_parser
+
+QUICK = [
+    [], ["--no-bell"], ["relief"], ["relief", "--no-bell"], ["--no-bell", "relief"],
+    ["diary"], ["--no-bell", "diary"], ["checklist"], ["--no-bell", "checklist"],
+]
 
 
-@pytest.mark.parametrize("argv", [["relief"], ["relief", "--no-bell"], ["--no-bell", "relief"]])
-def test_the_short_path_reads_relief_as_the_parser_does(argv):
-    quick = _relief_now(argv)
-    full = build_parser().parse_args(argv)
+@pytest.mark.parametrize("argv", QUICK)
+def test_the_short_path_reads_the_app_commands_as_the_parser_does(argv):
+    quick = _app_now(argv)
     assert quick is not None
-    for name in ("command", "muscle", "side", "no_bell"):
-        assert getattr(quick, name) == getattr(full, name)
+    assert vars(quick) == vars(build_parser().parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", [[], ["relief", "--side", "left"], ["relief", "--muscle", "foot"], ["diary"], ["relief", "relief"], ["relief", "-h"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["relief", "--side", "left"], ["relief", "--muscle", "foot"], ["relief", "relief"], ["relief", "-h"], ["diary", "--no-bell"],
+     ["checklist", "--list"], ["checklist", "--no-bell"], ["--no-bell", "--no-bell", "relief"], ["log"], ["stats"], ["--version"],
+     ["[/]"], ["\x1b[2J"], ["--no-bell", "relief", "--no-bell"]],
+)
 def test_anything_else_goes_to_the_full_parser(argv):
-    assert _relief_now(argv) is None
+    assert _app_now(argv) is None
