@@ -23,6 +23,7 @@ from cramp_coach.core.nights import last_night, night_name
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary import is_morning, plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
@@ -113,7 +114,7 @@ class ChecklistScreen(CoachScreen[None]):
         Binding("escape", "app.switch_mode('home')", "home"),
         Binding("space", "tick", "tick"),
         Binding("i", "insights", "insights"),
-        Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
+        *NO_CRAMPS_BINDINGS,
         Binding("e", "edit", "edit"),
         Binding("left_square_bracket", "night(-1)", "night before", show=False),  # in the palette; the head names the night
         Binding("right_square_bracket", "night(1)", "night after", show=False),
@@ -168,10 +169,9 @@ class ChecklistScreen(CoachScreen[None]):
         self.query_one("#tap-no-cramps").display = is_morning(self.cc.services.wall_clock())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The "no cramps last night" key is offered in the morning only."""
-        if action == "no_cramps":
-            return is_morning(self.cc.services.wall_clock())
-        return True
+        """The "no cramps last night" key is offered in the morning only (at other times it says so)."""
+        allowed = no_cramps_key_allowed(action, self.cc.services.wall_clock())
+        return True if allowed is None else allowed
 
     # -- loading -----------------------------------------------------------------------------------
     def load(self) -> None:
@@ -291,6 +291,10 @@ class ChecklistScreen(CoachScreen[None]):
     def action_no_cramps(self) -> None:
         """In the morning: keep last night in the diary as a night with no cramps."""
         record_no_cramps(self, self.load)
+
+    def action_no_cramps_not_now(self) -> None:
+        """0 outside the morning: when it works, and the diary's night form for any night."""
+        explain_no_cramps_not_now(self, "For any night, use the night form in the diary (F3, then n).")
 
     def action_night(self, delta: int) -> None:
         """Open the night before or after (not beyond tonight) to correct it."""

@@ -19,6 +19,7 @@ from cramp_coach.core.nights import is_morning  # noqa: F401 - the checklist scr
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
+from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter
 from cramp_coach.widgets.quick_table import QuickTable
 from cramp_coach.widgets.safe import literal, plain
@@ -93,7 +94,7 @@ class DiaryScreen(CoachScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "home"),
         Binding("q", "app.quit", "quit"),
-        Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
+        *NO_CRAMPS_BINDINGS,
         Binding("a", "add", "add"),
         Binding("slash", "filter", "filter"),
         Binding("s", "stats", "stats"),
@@ -138,10 +139,9 @@ class DiaryScreen(CoachScreen[None]):
             box.compact = self.has_class("-narrow")  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The "no cramps last night" key is offered in the morning only."""
-        if action == "no_cramps":
-            return is_morning(self.cc.services.wall_clock())
-        return True
+        """The "no cramps last night" key is offered in the morning only (at other times it says so)."""
+        allowed = no_cramps_key_allowed(action, self.cc.services.wall_clock())
+        return True if allowed is None else allowed
 
     def _filter_bar(self) -> Horizontal | None:
         """The filter bar, once it has been opened (it is built on first use)."""
@@ -412,6 +412,10 @@ class DiaryScreen(CoachScreen[None]):
         from cramp_coach.screens.checklist import record_no_cramps
 
         record_no_cramps(self, self.load)
+
+    def action_no_cramps_not_now(self) -> None:
+        """0 outside the morning: when it works, and the night form for any night."""
+        explain_no_cramps_not_now(self, "For any night, n opens the night form.")
 
     def action_filter(self) -> None:
         """Open the filters: date range, leg, muscle, text."""

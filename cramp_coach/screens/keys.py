@@ -1,8 +1,16 @@
-"""One-key choices shared by the relief screen, its summary and home: legs, muscles, pain."""
+"""One-key choices shared by the relief screen, its summary and home (legs, muscles, pain), and
+the morning's "no cramps last night" key of the diary and the checklist."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from textual.binding import Binding
+from textual.screen import Screen
+
 from cramp_coach.core.content import MUSCLES
+from cramp_coach.core.nights import is_morning
 
 SIDE_KEYS = {"l": "left", "r": "right", "o": "both"}
 MUSCLE_SHORT = {"calf": "calf", "foot": "foot", "hamstring": "back thigh", "quadriceps": "front thigh"}
@@ -18,3 +26,24 @@ def muscle_choices() -> str:
 def side_choices() -> str:
     """The one-key leg choices, as markup (our own text only)."""
     return "  ".join(f"[b]{key}[/b] {side}" for key, side in SIDE_KEYS.items())
+
+
+# "0": last night with no cramps, in the morning; the same key at other times says when it works.
+NO_CRAMPS_BINDINGS = [
+    Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
+    Binding("0", "no_cramps_not_now", "no cramps (mornings)", show=False),
+]
+
+
+def no_cramps_key_allowed(action: str, now: datetime) -> bool | None:
+    """For a screen's check_action: which of the two "0" actions is live at ``now`` (None: not one of them)."""
+    if action == "no_cramps":
+        return is_morning(now)
+    if action == "no_cramps_not_now":
+        return not is_morning(now)
+    return None
+
+
+def explain_no_cramps_not_now(screen: Screen[Any], elsewhere: str) -> None:
+    """``0`` outside the morning: say when it works, and what to use now (``elsewhere``)."""
+    screen.notify(f"0 keeps last night as a night with no cramps in the morning (05:00 to noon). {elsewhere}", timeout=6)
