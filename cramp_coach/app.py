@@ -20,6 +20,7 @@ from textual.screen import Screen
 from cramp_coach.commands import COMMANDS, app_bindings
 from cramp_coach.services import Services, default_services
 from cramp_coach.stylesheets import keep_parsed_stylesheets
+from cramp_coach.typeahead import TypeAheadApp
 
 if TYPE_CHECKING:
     from cramp_coach.screens.diary_writes import DiaryJob
@@ -65,7 +66,7 @@ START_STYLESHEETS: dict[str, list[str | PurePath]] = {
 }
 
 
-class CrampCoachApp(App[None]):
+class CrampCoachApp(TypeAheadApp):
     """cramp_coach: live relief for a cramp now, and a way back home."""
 
     CSS_PATH = RELIEF_STYLESHEETS

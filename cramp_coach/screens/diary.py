@@ -112,6 +112,7 @@ class DiaryScreen(CoachScreen[None]):
         self._shown: list[Cramp] = []
         self._limit = PAGE_ROWS
         self._signature: tuple[int, ...] | None = None
+        self._nights: dict[date, Night] | None = None  # as read with the entries (at ``_signature``)
         self._undo: Cramp | None = None
         self._loaded = False
 
@@ -184,8 +185,9 @@ class DiaryScreen(CoachScreen[None]):
     def _read(self, loaded: tuple[tuple[int, ...] | None, DiarySnapshot, list[Cramp] | None]) -> None:
         signature, snapshot, newest = loaded
         job = DiaryJob(
-            run=lambda: sorted(snapshot.cramps, key=lambda cramp: cramp.started_at, reverse=True),
-            done=lambda cramps: self._show_loaded(cramps, signature),
+            # The nights too: the night form then opens at once, so keys typed right after n reach it.
+            run=lambda: (sorted(snapshot.cramps, key=lambda cramp: cramp.started_at, reverse=True), snapshot.nights),
+            done=lambda loaded: self._show_loaded(loaded[0], loaded[1], signature),
             write=False, what="the diary", failed=self._failed,
         )
         if newest is not None and not self._loaded:
@@ -209,8 +211,9 @@ class DiaryScreen(CoachScreen[None]):
             Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error)))
         )
 
-    def _show_loaded(self, cramps: list[Cramp], signature: tuple[int, ...] | None) -> None:
+    def _show_loaded(self, cramps: list[Cramp], nights: dict[date, Night], signature: tuple[int, ...] | None) -> None:
         self._cramps = cramps
+        self._nights = nights
         self._signature = signature
         first = not self._loaded
         self._loaded = True
@@ -399,6 +402,9 @@ class DiaryScreen(CoachScreen[None]):
         def opened(record: Night) -> None:
             self.app.push_screen(NightFormScreen(record), on_result(self._write_night))
 
+        if self._nights is not None and self._current_signature() == self._signature:  # read, and unchanged since
+            opened(self._nights.get(night) or Night(night=night))  # at once: keys typed right after n go to the form
+            return
         self.cc.diary_job(DiaryJob(run=lambda: self.cc.services.diary().night(night), done=opened, write=False, what="that night"))
 
     def action_stats(self) -> None:

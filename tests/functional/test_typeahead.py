@@ -1,0 +1,49 @@
+"""Keys typed in one go (as a terminal delivers a fast typist's or a paste's keys: all at once) are
+dealt with one after another, each by the screen on top when its turn comes."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from cramp_coach.core.diary import Diary
+from cramp_coach.screens.entry_forms import NightFormScreen
+from tests.functional.test_lookback_screens import LAST_NIGHT, app_at, cramp
+from tests.helpers import settle
+
+CHARACTERS = {"tab": "\t", "space": " ", "enter": "\r", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
+
+
+def type_all_at_once(app, *keys: str) -> None:
+    """Every key posted before any is handled, as one read from the terminal gives them."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARACTERS.get(key, key if len(key) == 1 else None)))
+
+
+async def test_keys_typed_with_n_fill_the_night_form_that_n_opens(hermetic_home, clock):
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        type_all_at_once(app, "n", "4", "tab", "2", "tab", "left_square_bracket", "slash", "right_square_bracket")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, NightFormScreen)
+        assert form.query_one("#night-quality", Input).value == "4"
+        assert form.query_one("#night-woken", Input).value == "2"
+        assert form.query_one("#night-note", Input).value == "[/]"
+
+
+async def test_a_long_burst_of_keys_is_all_taken_in_order(hermetic_home, clock):
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("tab", "tab")
+        text = "woke twice, calf then foot " * 8
+        type_all_at_once(app, *["space" if ch == " " else ch for ch in text])
+        await settle(app, pilot)
+        assert app.screen.query_one("#night-note", Input).value == text
