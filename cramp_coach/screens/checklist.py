@@ -19,9 +19,9 @@ from textual.widgets.option_list import Option
 
 from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
-from cramp_coach.core.nights import last_night, night_name
+from cramp_coach.core.nights import is_morning, last_night, night_name
 from cramp_coach.screens.base import CoachScreen
-from cramp_coach.screens.diary import is_morning, plural
+from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter

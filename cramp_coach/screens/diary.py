@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import DIARY_MUSCLES, LEGS, MAX_NOTE, Cramp, Night, ValidationError, parse_day
-from cramp_coach.core.nights import is_morning  # noqa: F401 - the checklist screen imports it from here
+from cramp_coach.core.nights import is_morning, last_night
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
@@ -193,7 +193,10 @@ class DiaryScreen(CoachScreen[None]):
         if newest is not None and not self._loaded:
             self._show_first_page(newest, snapshot.entry_count())
             # The rest once the first page is on the glass (a thread holding the GIL would slow its drawing).
-            self.query_one(HistoryTable).when_painted(lambda: self.cc.diary_job(job), with_rows=True)
+            if newest:
+                self.query_one(HistoryTable).when_painted(lambda: self.cc.diary_job(job), with_rows=True)
+            else:
+                self.cc.diary_job(job)
         else:
             self.cc.diary_job(job)
 
@@ -269,7 +272,7 @@ class DiaryScreen(CoachScreen[None]):
         values, problems = self._filter_values()
         self._shown = filter_cramps(self._cramps, **values)
         self._fill_table()
-        status = self._count_text()
+        status = self._morning_offer() + self._count_text()
         if len(self._shown) > self._limit:
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:
@@ -279,6 +282,17 @@ class DiaryScreen(CoachScreen[None]):
             # The problems quote what was typed: shown as written, never read as markup.
             shown = Content.assemble(("Filter ignored: ", "bold"), literal("; ".join(problems) + " · " + status))
         self.query_one("#diary-status", Static).update(shown)
+
+    def _morning_offer(self) -> str:
+        """In the morning, when last night is not in the diary at all: the key that keeps it as a night
+        with no cramps (said here rather than in the footer, which has no room for it at 60 columns)."""
+        now = self.cc.services.wall_clock()
+        if not is_morning(now) or self._nights is None:
+            return ""
+        last = last_night(now)
+        if last in self._nights or any(cramp.night == last for cramp in self._cramps):
+            return ""
+        return "No cramps last night? Press 0 · "
 
     def _count_text(self) -> str:
         """``3 of 8 entries`` (or ``8 cramps``), with the not-a-cramp entries named apart."""

@@ -29,8 +29,10 @@ def side_choices() -> str:
 
 
 # "0": last night with no cramps, in the morning; the same key at other times says when it works.
+# Not in the footer (at 60 columns it pushed out keys that matter more): the screen says it in the
+# morning, in a line of its own, and the command palette lists it.
 NO_CRAMPS_BINDINGS = [
-    Binding("0", "no_cramps", "no cramps", tooltip="Keep last night in the diary as a night with no cramps"),
+    Binding("0", "no_cramps", "no cramps last night", show=False),
     Binding("0", "no_cramps_not_now", "no cramps (mornings)", show=False),
 ]
 

@@ -105,12 +105,26 @@ async def test_morning_key_keeps_last_night_as_a_night_with_no_cramps(hermetic_h
     async with app.run_test(size=(100, 30)) as pilot:
         await open_checklist(app, pilot)
         assert "Morning: no cramps last night? Press 0" in text_of(app, "#checklist-head")
-        assert "no cramps" in [b.description for _, b, enabled, _ in app.screen.active_bindings.values() if enabled and b.show]
+        live = [b.description for _, b, enabled, _ in app.screen.active_bindings.values() if enabled]
+        assert "no cramps last night" in live and "no cramps (mornings)" not in live  # in the palette; the head says it
         await pilot.press("0")
         await settle(app, pilot)
         assert "Morning:" not in text_of(app, "#checklist-head")
     assert list(Diary(fresh).nights()) == [LAST_NIGHT]
     assert Diary(fresh).cramps() == []
+
+
+async def test_the_diary_offers_the_morning_key_in_its_status_line_at_60_columns(hermetic_home, clock):
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT - timedelta(days=3)))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        assert text_of(app, "#diary-status").startswith("No cramps last night? Press 0 · 1 cramp")
+        await pilot.press("0")
+        await settle(app, pilot)
+        assert not text_of(app, "#diary-status").startswith("No cramps")  # kept: the offer goes
+    assert list(Diary(hermetic_home).nights()) == [LAST_NIGHT]
 
 
 async def test_morning_key_saves_nothing_when_last_night_had_cramps(hermetic_home, clock):
