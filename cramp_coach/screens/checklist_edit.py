@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -13,6 +14,7 @@ from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
 
 
@@ -38,10 +40,22 @@ class ChecklistEditScreen(CoachScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]Edit the checklist[/b] · your changes are kept; ticks already made stay", id="checklist-head")
         yield OptionList(id="edit-items")
+        with Vertical(id="edit-taps"):  # on a narrow screen (a phone), in place of the footer
+            yield tap_row(
+                TapButton("add", "add", id="tap-add"), TapButton("rename", "rename", id="tap-rename"),
+                TapButton("hide/show", "hide", id="tap-hide"), id="tap-changes",
+            )
+            yield tap_row(
+                TapButton("▲ up", "move(-1)", id="tap-up"), TapButton("▼ down", "move(1)", id="tap-down"),
+                TapButton("defaults", "restore", id="tap-restore"), TapButton("done", "done", id="tap-done"), id="tap-order",
+            )
         yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load()
+
+    def on_resize(self) -> None:
+        fit_to_size(self)
 
     def load(self) -> None:
         """Read every item (off the UI thread)."""

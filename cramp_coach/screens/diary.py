@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
@@ -21,6 +21,7 @@ from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.quick_table import QuickTable
 from cramp_coach.widgets.safe import literal, plain
 
@@ -133,6 +134,36 @@ class DiaryScreen(CoachScreen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self._fit_filter_bar()
+        if fit_to_size(self):  # a phone: buttons to tap in place of the footer (built the first time)
+            self._add_tap_rows()
+        self._show_morning_button()
+
+    def _add_tap_rows(self) -> None:
+        if self.query("#diary-taps"):
+            return
+        self.mount(
+            Vertical(
+                tap_row(
+                    TapButton("add", "add", id="tap-add"), TapButton("edit", "edit", id="tap-edit"),
+                    TapButton("delete", "delete", id="tap-delete"), TapButton("undo", "undo", id="tap-undo"),
+                    id="tap-entries",
+                ),
+                tap_row(
+                    TapButton("filter", "filter", id="tap-filter"), TapButton("stats", "stats", id="tap-stats"),
+                    TapButton("night", "night", id="tap-night"), TapButton("no cramps", "no_cramps", id="tap-no-cramps"),
+                    TapButton("home", "back", id="tap-home"),
+                    id="tap-more",
+                ),
+                id="diary-taps",
+            ),
+            before=self.query_one(SteadyFooter),
+        )
+        fit_to_size(self)  # the new buttons' size (one row, or three on a tall phone)
+        self.call_after_refresh(self._show_morning_button)
+
+    def _show_morning_button(self) -> None:
+        for button in self.query("#tap-no-cramps"):
+            button.display = is_morning(self.cc.services.wall_clock())
 
     def _fit_filter_bar(self) -> None:
         """On a narrow screen the filter boxes lose their borders (two rows of whole boxes)."""
@@ -233,6 +264,7 @@ class DiaryScreen(CoachScreen[None]):
     def _check_for_changes(self) -> None:
         """Pick up entries written by another window or by `cramp-coach log`."""
         self.refresh_bindings()  # the morning key comes and goes with the clock
+        self._show_morning_button()
         if self._loaded and self._current_signature() != self._signature:
             self.load()
 

@@ -249,6 +249,60 @@ async def test_checklist_tick_and_timer_by_touch(hermetic_home, clock, size):
 
 
 @pytest.mark.parametrize("size", PHONE_SIZES, ids=PHONE_IDS)
+async def test_diary_add_stats_and_home_by_touch(hermetic_home, clock, size):
+    from cramp_coach.screens.diary import DiaryScreen
+    from cramp_coach.screens.entry_forms import CrampFormScreen
+    from cramp_coach.screens.stats import StatsScreen
+
+    app = app_with_clock(hermetic_home, clock, bell=False)
+    async with app.run_test(size=size) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        diary = app.screen
+        assert isinstance(diary, DiaryScreen) and diary.has_class("narrow")
+        assert_nothing_cut(app)
+        assert not diary.query_one("SteadyFooter").display  # the buttons stand in for it
+        await pilot.click("#tap-add")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CrampFormScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.click("#tap-stats")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.click("#tap-home")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.parametrize("size", PHONE_SIZES, ids=PHONE_IDS)
+async def test_checklist_editor_by_touch(hermetic_home, clock, size):
+    from cramp_coach.screens.checklist_edit import ChecklistEditScreen
+
+    app = app_with_clock(hermetic_home, clock, bell=False)
+    async with app.run_test(size=size) as pilot:
+        app.switch_mode("checklist")
+        await settle(app, pilot)
+        await pilot.click("#tap-edit")
+        await settle(app, pilot)
+        editor = app.screen
+        assert isinstance(editor, ChecklistEditScreen) and editor.has_class("narrow")
+        assert_nothing_cut(app)
+        first = editor.items[0].id
+        await pilot.click("#tap-down")
+        await settle(app, pilot)
+        assert editor.items[1].id == first
+        await pilot.click("#tap-hide")
+        await settle(app, pilot)
+        assert next(item for item in editor.items if item.id == first).hidden
+        await pilot.click("#tap-done")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+
+
+@pytest.mark.parametrize("size", PHONE_SIZES, ids=PHONE_IDS)
 async def test_settings_fields_all_within_the_width(hermetic_home, clock, size):
     app = app_with_clock(hermetic_home, clock)
     async with app.run_test(size=size) as pilot:
