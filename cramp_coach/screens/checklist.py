@@ -7,7 +7,6 @@ shows the list it had then, and in the morning one key keeps last night as a nig
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from textual.app import ComposeResult
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 from cramp_coach.core.checklist import ChecklistItem
 from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.nights import is_morning, last_night, night_name
+from cramp_coach.core.record import record
 from cramp_coach.screens.base import CoachScreen
 from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
@@ -29,7 +29,7 @@ from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
 
 
-@dataclass(frozen=True)
+@record
 class NightView:
     """One night of the checklist as the diary holds it (read in one go)."""
 

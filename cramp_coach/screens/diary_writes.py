@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from textual.app import App
 from textual.css.query import NoMatches
 
 from cramp_coach.core.models import Cramp, Night
+from cramp_coach.core.record import record
 
 if TYPE_CHECKING:
     from cramp_coach.app import CrampCoachApp
@@ -33,7 +33,7 @@ PLAIN_OS_REASONS = {
 }
 
 
-@dataclass
+@record(frozen=False)
 class DiaryJob:
     """One diary call a screen wants made.
 
