@@ -47,3 +47,8 @@ async def settle(app, pilot, rounds: int = 3) -> None:
 def cell_texts(row) -> list[str]:
     """A DataTable row's cells as plain strings."""
     return [getattr(cell, "plain", cell) for cell in row]
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain lines (what a person can read, nothing scrolled away)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

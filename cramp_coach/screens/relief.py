@@ -25,6 +25,7 @@ from cramp_coach.widgets.keyline import KeyLine, TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
 
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
+ROOM_FOR_THE_ADVICE = 30  # rows: on a shorter screen the 10-minute advice takes the big clock's place
 
 
 class ReliefResult(NamedTuple):
@@ -110,6 +111,7 @@ class ReliefScreen(GuidedRoutineScreen):
         return Content.assemble(literal(text), " ", Content.from_markup("[b @click=screen.triage]?[/] [@click=screen.triage]is this a cramp?[/]"))
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < ROOM_FOR_THE_ADVICE, "cramped")  # see relief.tcss: after 10 minutes
         super().on_resize()
         if self.run is not None:
             self._show_choices()

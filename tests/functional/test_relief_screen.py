@@ -10,7 +10,7 @@ from cramp_coach.core.diary import Diary
 from cramp_coach.screens.home import HomeScreen
 from cramp_coach.screens.relief import ReliefResult, ReliefScreen
 from cramp_coach.screens.summary import SummaryScreen
-from tests.helpers import app_with_clock, settle, text_of
+from tests.helpers import app_with_clock, screen_text, settle, text_of
 
 
 def digits(app) -> str:
@@ -325,6 +325,10 @@ async def test_red_flags_line_stays_on_screen_for_every_muscle_and_after_ten_min
         escalation = app.screen.query_one("#escalation")
         assert escalation.region.height >= 3 and escalation.region.bottom <= keys.region.y
         assert keys.region.bottom <= size[1] and text_of(app, "#keys").startswith("! red flags")
+        shown = " ".join(screen_text(app).split())  # the whole advice is on the glass, the emergency number too
+        assert "(911, 999, 112, 000)" in shown.replace("┃", "").replace("  ", " ") or "000)." in shown
+        assert "Press ! for the red-flag signs" in shown
+        assert app.screen.query_one("#its-gone").region.bottom <= keys.region.y  # and "it's gone" stays
 
 
 async def test_after_the_calm_moment_enter_starts_relief_again(hermetic_home, clock, monkeypatch):
