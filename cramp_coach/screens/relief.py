@@ -52,6 +52,7 @@ class ReliefScreen(GuidedRoutineScreen):
         *[Binding(key, f"leave_for('{mode}')", MODE_NAMES[mode], show=False) for key, mode in (("f1", "home"), ("f2", "checklist"), ("f3", "diary"))],
     ]
     BINDINGS: ClassVar[list[BindingType]] = [*KEYS]
+    GONE_GUARD_SECONDS = 1.5  # enter ("it's gone") does nothing this soon after the start
 
     def __init__(self, muscle: str = "calf", side: str | None = None, triage: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -257,7 +258,11 @@ class ReliefScreen(GuidedRoutineScreen):
         self.notify("Bell on" if services.bell else "Bell off", timeout=2)
 
     def action_gone(self) -> None:
-        """The cramp has let go: finish and offer to save it."""
+        """The cramp has let go: finish and offer to save it (not in the first moments: a second enter
+        from home, or a key held down, would otherwise end the run and offer to save a 0:00 cramp)."""
+        assert self.run is not None
+        if self.run.total_elapsed(self.cc.services.clock()) < self.GONE_GUARD_SECONDS:
+            return
         self._finish(gone=True)
 
     def action_leave(self) -> None:

@@ -347,3 +347,27 @@ async def test_after_the_calm_moment_enter_starts_relief_again(hermetic_home, cl
         await pilot.press("enter")  # the cramp came back
         await pilot.pause()
         assert isinstance(app.screen, ReliefScreen)
+
+
+async def test_a_second_enter_from_home_does_not_end_relief_at_once(hermetic_home, clock, monkeypatch):
+    """Enter on home starts relief; an enter straight after (a double press, a key held down) must
+    not end the run and offer to save a 0:00 cramp."""
+    from textual import events
+
+    from cramp_coach.screens.home import HomeScreen
+    from cramp_coach.screens.relief import ReliefScreen
+    from cramp_coach.screens.summary import SummaryScreen
+
+    monkeypatch.setattr(ReliefScreen, "GONE_GUARD_SECONDS", 1.5)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        for _ in range(3):  # all at once, as a terminal delivers a key held down
+            app.post_message(events.Key("enter", "\r"))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReliefScreen)
+        clock.advance(1.6)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
