@@ -112,6 +112,20 @@ class CrampCoachApp(TypeAheadApp):
         self.call_after_refresh(self._after_first_frame)
         self.set_interval(self.THEME_CHECK_SECONDS, self.follow_the_clock, name="theme-clock")
 
+    async def action_quit(self) -> None:
+        """ctrl+q (or q on home): during a relief routine, or with a cramp not yet saved, ask first."""
+        from cramp_coach.core.routine import Phase
+        from cramp_coach.screens.relief import QUIT, ReliefScreen
+        from cramp_coach.screens.summary import SummaryScreen
+
+        screen = self.screen
+        if isinstance(screen, ReliefScreen) and screen.run is not None and screen.run.phase is not Phase.FINISHED:
+            screen.leave_for(QUIT)
+        elif isinstance(screen, SummaryScreen) and not screen.saving:
+            screen.ask_before_leaving(then=self.exit)
+        else:
+            await super().action_quit()
+
     def _after_first_frame(self) -> None:
         # `cramp-coach` turns collection off while it starts (start-up makes many objects and frees
         # few); it comes back on here, with what start-up made frozen out of later collections.

@@ -25,6 +25,7 @@ from cramp_coach.widgets.keyline import KeyLine, TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
 
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
+QUIT = "quit"  # as a place to go after the routine: leave the app
 ROOM_FOR_THE_ADVICE = 30  # rows: on a shorter screen the 10-minute advice takes the big clock's place
 
 
@@ -285,8 +286,9 @@ class ReliefScreen(GuidedRoutineScreen):
                 self.stop_clock()
                 self._close(ReliefResult(self.run.finish(gone=False)), then=mode)
 
+        going = "Quit cramp coach" if mode == QUIT else f"Go to {MODE_NAMES[mode]}"
         question = Content.assemble(
-            ("Leave the relief routine?", "bold"), "\n", literal(f"It is still running; this cramp is not saved yet. Go to {MODE_NAMES[mode]}:"),
+            ("Leave the relief routine?", "bold"), "\n", literal(f"It is still running; this cramp is not saved yet. {going}:"),
         )
         choices = [("s", "save", "Save it first"), ("l", "leave", "Leave, don't save"), ("escape", "stay", "Stay")]
         self.app.push_screen(ChoiceScreen(question, choices), chosen)
@@ -305,6 +307,9 @@ class ReliefScreen(GuidedRoutineScreen):
 
     def _close(self, result: ReliefResult, then: str | None = None) -> None:
         """Dismiss with ``result``; as the first screen there is nothing below, so home opens over it."""
+        if then == QUIT:  # ctrl+q during the routine: asked first, saved if chosen; now leave
+            self.app.exit()
+            return
         if then is not None and result.saved is not None:
             self.notify("Saved to your diary", timeout=4)
         if len(self.app.screen_stack) > 1:

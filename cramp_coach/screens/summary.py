@@ -7,6 +7,8 @@ While the save runs, keys wait: a second enter can never save twice or start any
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -182,7 +184,6 @@ class SummaryScreen(CoachModal[Cramp | None]):
 
     def action_discard(self) -> None:
         """Escape: out of the note box first; otherwise ask before the cramp is left out of the diary."""
-        from cramp_coach.screens.dialogs import ConfirmScreen
 
         if self.saving:
             return
@@ -190,9 +191,17 @@ class SummaryScreen(CoachModal[Cramp | None]):
             self.query_one("#save", Button).focus()
             return
 
+        self.ask_before_leaving()
+
+    def ask_before_leaving(self, then: Callable[[], object] | None = None) -> None:
+        """Ask before the cramp is left out of the diary; ``then`` (quitting, say) once it is."""
+        from cramp_coach.screens.dialogs import ConfirmScreen
+
         def answered(drop: bool | None) -> None:
             if drop:
                 self.dismiss(None)
+                if then is not None:
+                    then()
 
         question = "Don't save this cramp? It will not be in your diary (escape keeps it here)."
         self.app.push_screen(ConfirmScreen(question, yes="Don't save", no="Keep it"), answered)

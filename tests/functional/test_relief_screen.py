@@ -371,3 +371,45 @@ async def test_a_second_enter_from_home_does_not_end_relief_at_once(hermetic_hom
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_ctrl_q_during_relief_asks_first_and_can_save(hermetic_home, clock):
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.screens.dialogs import ChoiceScreen
+    from cramp_coach.screens.summary import SummaryScreen
+
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        clock.advance(90)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceScreen) and app.is_running  # asked, not gone
+        await pilot.press("escape")  # stay
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReliefScreen)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.press("s")  # save it first
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert not app.is_running
+    assert [cramp.duration_s for cramp in Diary(hermetic_home).cramps()] == [90]
+
+
+async def test_ctrl_q_on_the_unsaved_summary_asks_before_the_cramp_is_lost(hermetic_home, clock):
+    from cramp_coach.screens.dialogs import ConfirmScreen
+    from cramp_coach.screens.summary import SummaryScreen
+
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        clock.advance(30)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
