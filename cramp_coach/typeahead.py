@@ -9,7 +9,8 @@ and keys typed faster than a form takes them (Tab, then text) land in the field 
 :class:`TypeAheadApp` hands a key on only when the one before it has been dealt with:
 
 - A key given to a widget is followed up the widget's parents by a marker posted behind it at
-  each step; when the marker reaches the app, the key has been used or has come all the way up.
+  each step; when the marker reaches the app, the key has been used or has come all the way up
+  (and one step later, so does anything its action queued on the app, such as a move of focus).
 - Keys that come meanwhile, or while the top screen is still opening (not composed, nothing
   focused yet), wait in order. A key whose marker is lost, or a screen that does not open within
   ``TYPE_AHEAD_MOST_SECONDS``, holds nothing up for longer than that.
@@ -89,7 +90,9 @@ class TypeAheadApp(App[None]):
         state = self._type_ahead()
         if state["busy"] is key:
             state["busy"] = None
-        await self._hand_on_waiting_keys(again=False)
+        # One step later: what the key's action queued on the app runs first (Widget.focus() moves
+        # the focus by a call_later), so the next key goes where that action meant it to.
+        self.call_later(self._hand_on_waiting_keys, False)
 
     async def _hand_on_waiting_keys(self, again: bool = True) -> None:
         """Hand waiting keys on, in order, while each may go; look again soon if some must wait."""

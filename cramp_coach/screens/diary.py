@@ -180,7 +180,8 @@ class DiaryScreen(CoachScreen[None]):
         bars = self.query("#filters")
         return bars.first(Horizontal) if bars else None
 
-    def _open_filter_bar(self) -> Horizontal:
+    async def _open_filter_bar(self) -> Horizontal:
+        """The filter bar, built and mounted the first time (so its boxes can take focus at once)."""
         bar = self._filter_bar()
         if bar is None:
             from textual.widgets import Select
@@ -193,8 +194,8 @@ class DiaryScreen(CoachScreen[None]):
                 Input(placeholder="note or tag text", id="filter-text", max_length=MAX_NOTE),
                 id="filters",
             )
-            self.mount(bar, before="#history")
-            self.call_after_refresh(self._fit_filter_bar)
+            await self.mount(bar, before="#history")
+            self._fit_filter_bar()
         return bar
 
     # -- loading (off the event loop) --------------------------------------------------------------
@@ -469,10 +470,11 @@ class DiaryScreen(CoachScreen[None]):
         """0 outside the morning: when it works, and the night form for any night."""
         explain_no_cramps_not_now(self, "For any night, n opens the night form.")
 
-    def action_filter(self) -> None:
-        """Open the filters: date range, leg, muscle, text."""
-        self._open_filter_bar()
-        self.call_after_refresh(lambda: self.query_one("#filter-from", Input).focus())
+    async def action_filter(self) -> None:
+        """Open the filters (date range, leg, muscle, text) with the text box ready for typing: what
+        is typed straight after / goes in it."""
+        await self._open_filter_bar()
+        self.query_one("#filter-text", Input).focus()
 
     async def action_clear_filters(self) -> None:
         """Close the filters and show everything again."""

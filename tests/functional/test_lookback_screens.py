@@ -279,7 +279,7 @@ async def test_filter_boxes_are_never_cut_at_60_or_80_columns(hermetic_home, clo
             await settle(app, pilot)
             for box in app.screen.query("#filters Input").results(Input):
                 assert box.content_region.width >= len(box.placeholder), (size, box.id, box.content_region.width)
-            assert app.focused.id == "filter-from"
+            assert app.focused.id == "filter-text"  # / then typing searches the notes and tags
 
 
 async def test_essential_keys_are_in_the_footer_at_60x20(hermetic_home, clock):
