@@ -114,6 +114,8 @@ class DiaryScreen(CoachScreen[None]):
         self._limit = PAGE_ROWS
         self._signature: tuple[int, ...] | None = None
         self._nights: dict[date, Night] | None = None  # as read with the entries (at ``_signature``)
+        self._filter_problems: list[str] = []
+        self._offered = ""  # the morning's offer, as the status line shows it
         self._undo: Cramp | None = None
         self._loaded = False
 
@@ -266,6 +268,8 @@ class DiaryScreen(CoachScreen[None]):
         """Pick up entries written by another window or by `cramp-coach log`."""
         self.refresh_bindings()  # the morning key comes and goes with the clock
         self._show_morning_button()
+        if self._loaded and self._morning_offer() != self._offered:  # noon came (or 05:00): say so
+            self._show_status()
         if self._loaded and self._current_signature() != self._signature:
             self.load()
 
@@ -305,7 +309,14 @@ class DiaryScreen(CoachScreen[None]):
         values, problems = self._filter_values()
         self._shown = filter_cramps(self._cramps, **values)
         self._fill_table()
-        status = self._morning_offer() + self._count_text()
+        self._filter_problems = problems
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The status line: the morning's offer, the counts, more rows, undo, filter problems."""
+        problems = self._filter_problems
+        self._offered = self._morning_offer()
+        status = self._offered + self._count_text()
         if len(self._shown) > self._limit:
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:

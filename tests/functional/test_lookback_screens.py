@@ -127,6 +127,21 @@ async def test_the_diary_offers_the_morning_key_in_its_status_line_at_60_columns
     assert list(Diary(hermetic_home).nights()) == [LAST_NIGHT]
 
 
+async def test_the_morning_offer_goes_from_the_status_line_at_noon(hermetic_home, clock):
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    now = [MORNING.replace(hour=11, minute=59)]
+    services = Services(home=hermetic_home, library_given=load_library(hermetic_home), clock=clock, wall_clock=lambda: now[0])
+    app = make_app(services=services)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        assert text_of(app, "#diary-status").startswith("No cramps last night? Press 0")
+        now[0] = MORNING.replace(hour=12, minute=1)
+        app.screen._check_for_changes()  # the two-second look at the diary and the clock
+        await settle(app, pilot)
+        assert not text_of(app, "#diary-status").startswith("No cramps")
+
+
 async def test_morning_key_saves_nothing_when_last_night_had_cramps(hermetic_home, clock):
     Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
     app = app_at(hermetic_home, clock)
