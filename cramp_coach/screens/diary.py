@@ -105,6 +105,7 @@ class DiaryScreen(CoachScreen[None]):
         Binding("u", "undo", "undo delete", show=False),
         Binding("x", "clear_filters", "clear filters", show=False),
         Binding("m", "more", "more rows", show=False),
+        Binding("i", "insights", "insights", show=False),  # also from the checklist
     ]
 
     def __init__(self) -> None:
@@ -470,6 +471,12 @@ class DiaryScreen(CoachScreen[None]):
         from cramp_coach.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self._cramps if self._loaded else None))
+
+    def action_insights(self) -> None:
+        """Streaks, adherence, the calendar and what seems to help you."""
+        from cramp_coach.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen())
 
     def action_no_cramps(self) -> None:
         """In the morning: keep last night in the diary as a night with no cramps."""

@@ -45,7 +45,7 @@ def parse_duration(text: str) -> int | str | None:
         return None
     if ":" in text:
         minutes, _, seconds = text.partition(":")
-        if minutes.isdigit() and seconds.isdigit() and len(seconds) == 2:
+        if minutes.isascii() and minutes.isdigit() and seconds.isascii() and seconds.isdigit() and len(seconds) == 2 and int(seconds) < 60:
             return int(minutes) * 60 + int(seconds)
         return text
     return text
@@ -224,6 +224,9 @@ class CrampFormScreen(EntryFormScreen):
         try:
             cramp = self.collect()
         except ValidationError as error:
+            if getattr(error, "field", None) == "duration_s":  # say it in the form's own terms (m:ss)
+                typed = one_line(self._value("#form-duration"))[:40]
+                error = ValidationError("duration_s", f"must be minutes:seconds like 2:30 (or whole seconds), up to 24 hours, got {typed!r}")
             self.show_error(error, {"started_at": "When", "duration_s": "Duration", "ended_by": "Ended by"})
             return
         self.dismiss(cramp)

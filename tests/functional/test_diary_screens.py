@@ -112,6 +112,35 @@ async def test_add_by_hand(hermetic_home, clock):
         assert (saved[0].duration_s, saved[0].tags, saved[0].intensity) == (150, ("caffeine", "long sitting"), 6)
 
 
+async def test_a_bad_duration_is_named_in_the_forms_own_terms(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#form-when", Input).value = "2026-11-22 04:30"
+        for typed in ("abc", "[/] \x1b[2J", "25:61", "9" * 200):
+            form.query_one("#form-duration", Input).value = typed
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            said = text_of(app, "#form-error")
+            assert said.startswith("Duration: must be minutes:seconds like 2:30 (or whole seconds)"), said
+            assert "\x1b" not in said and len(said) < 200
+        assert isinstance(app.screen, CrampFormScreen) and Diary(hermetic_home).cramps() == []
+
+
+async def test_insights_open_from_the_diary_too(hermetic_home, clock):
+    from cramp_coach.screens.insights import InsightsScreen
+
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InsightsScreen)
+
+
 async def test_entries_written_by_another_process_appear(hermetic_home, clock):
     seed(hermetic_home, count=1)
     app = app_with_clock(hermetic_home, clock)
