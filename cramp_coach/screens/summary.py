@@ -45,6 +45,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
         Binding("enter", "save", "save to diary", priority=True),
         Binding("escape", "discard", "don't save"),
         Binding("n", "note", "add a note"),
+        Binding("exclamation_mark", "red_flags", "red flags", show=False),  # as everywhere
         *[Binding(key, f"intensity({value})", f"intensity {value}", show=False) for key, value in INTENSITY_KEYS.items()],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
     ]
@@ -70,14 +71,22 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 yield tap_row(*[TapButton(side, f"choose_side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
             yield Input(placeholder=NOTE_HINT, id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
+            # After 10 minutes, what to do about it comes back here, next to the buttons (where the
+            # screen opens); otherwise the aftercare line.
+            escalation = services.advice(AdviceKey.ESCALATION) if self.run.escalated else None
             aftercare = services.advice(AdviceKey.AFTERCARE)
-            if aftercare is not None:
+            if escalation is not None:
+                yield Static(
+                    Content.assemble(literal(escalation.title, "bold"), "\n", literal(escalation.text), "\nPress ", ("!", "bold"), " for the red-flag signs."),
+                    id="summary-escalation",
+                )
+            elif aftercare is not None:
                 yield Static(literal(aftercare.text), id="summary-aftercare")
-            if services.warnings:
-                yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
             with Horizontal(id="summary-buttons"):
                 yield Button("Save to diary  ⏎", id="save", variant="primary")
                 yield Button("Don't save  esc", id="discard")
+            if services.warnings:  # below the buttons: the screen opens at them, its first line in view
+                yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
 
     def on_mount(self) -> None:
         self._show_fields()
@@ -138,6 +147,12 @@ class SummaryScreen(CoachModal[Cramp | None]):
     def action_choose_side(self, side: str) -> None:
         """A leg button tapped (also while the note has focus)."""
         self.action_side(side)
+
+    def action_red_flags(self) -> None:
+        """The signs that need medical help (this summary stays underneath)."""
+        from cramp_coach.screens.safety import RedFlagsScreen
+
+        self.app.push_screen(RedFlagsScreen())
 
     def action_note(self) -> None:
         """Move to the note field."""

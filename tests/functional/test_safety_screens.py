@@ -256,3 +256,26 @@ async def test_the_palette_names_every_action_of_the_screen_and_no_bright_theme(
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Cramp now", "Red flags", "Add", "Filter", "Stats", "Edit", "Delete", "Undo delete", "More rows"} <= set(titles)
         assert "Theme" not in titles and "Focus Next" not in titles
+
+
+async def test_after_a_long_cramp_the_summary_says_what_to_do_and_bang_shows_the_red_flags(hermetic_home, clock):
+    from cramp_coach.screens.safety import RedFlagsScreen
+    from cramp_coach.screens.summary import SummaryScreen
+
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    app.services.settings = Settings(emergency_number="112")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        clock.advance(16 * 60)
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = " ".join(screen_text(app).replace("┃", " ").replace("│", " ").split())
+        assert "get medical help" in shown and "call 112" in shown and "Save to diary" in shown
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)  # still there, still unsaved
