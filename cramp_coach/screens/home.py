@@ -123,8 +123,8 @@ class HomeScreen(CoachScreen[None]):
             text = OUTCOME_LINES.get(result.outcome, OUTCOME_LINES["unclear"])
         elif result.saved is not None:
             text = "Saved to your diary."
-        else:
-            text = "Not saved. " + self._aftercare()
+        else:  # the aftercare advice again (the summary gave it), where there is room for it
+            text = "Not saved." if self.has_class("short") else "Not saved. " + self._aftercare()
         after = self.query_one("#home-after", Static)
         after.update(Content.assemble(("✓ " if result.saved else "", "bold"), literal(text.strip())))
         after.display = True

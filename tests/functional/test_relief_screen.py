@@ -413,3 +413,23 @@ async def test_ctrl_q_on_the_unsaved_summary_asks_before_the_cramp_is_lost(herme
         await pilot.press("ctrl+q")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen) and app.is_running
+
+
+async def test_home_at_60x20_with_warnings_after_a_run_keeps_its_keys_whole(hermetic_home, clock):
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    (hermetic_home / "config.toml").write_text('theme = "[/] purple"\nbell = "loud"\nemergency_number = "\x1b[2J"\n')
+    from cramp_coach.app import make_app
+    from cramp_coach.screens.home import HomeScreen
+
+    app = make_app(hermetic_home, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("escape")  # leave the routine
+        await settle(app, pilot)
+        await pilot.press("escape", "y")  # don't save
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        lines = screen_text(app).splitlines()
+        assert "q quit" in lines[-1] and "! red flags" in screen_text(app)
+        assert "s sources   p settings" in screen_text(app)  # one line, not cut by a scrollbar
+        assert not app.screen.scrollbars_enabled[0]
