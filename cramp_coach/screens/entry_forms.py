@@ -138,9 +138,26 @@ class EntryFormScreen(CoachModal):
     def action_save(self) -> None:
         """Validate and close with the entry."""
 
+    def on_mount(self) -> None:
+        self._as_opened = self._typed()
+
+    def _typed(self) -> tuple[object, ...]:
+        """Every field's value now (to tell whether anything was typed or chosen since it opened)."""
+        return tuple(getattr(widget, "value", None) for widget in self.query("Input, Select"))
+
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; ask first when something was typed or chosen (it would be lost)."""
+        from cramp_coach.screens.dialogs import ConfirmScreen
+
+        if self._typed() == getattr(self, "_as_opened", None):
+            self.dismiss(None)
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Leave without saving? What you typed here will be lost.", yes="Leave", no="Keep typing"), answered)
 
 
 class CrampFormScreen(EntryFormScreen):

@@ -220,3 +220,26 @@ async def test_night_record(hermetic_home, clock):
         await pilot.pause()
     nights = Diary(hermetic_home).nights()
     assert [(n.sleep_quality, n.times_woken) for n in nights.values()] == [(2, 3)]
+
+
+async def test_escape_on_a_form_with_typing_in_it_asks_first(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, DiaryScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("4")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep typing
+        await pilot.pause()
+        assert app.screen.query_one("#night-quality", Input).value == "4"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, DiaryScreen) and Diary(hermetic_home).nights() == {}
