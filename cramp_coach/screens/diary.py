@@ -342,6 +342,8 @@ class DiaryScreen(CoachScreen[None]):
     def _count_text(self) -> str:
         """``3 of 8 entries`` (or ``8 cramps``), with the not-a-cramp entries named apart."""
         entries = len(self._cramps)
+        if not entries:
+            return "No cramps in the diary yet: a adds one by hand, and after a relief run enter saves it."
         apart = sum(1 for cramp in self._cramps if not cramp.is_cramp)
         shown = f"{len(self._shown)} of " if len(self._shown) != entries else ""
         if not apart:

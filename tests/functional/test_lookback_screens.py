@@ -139,7 +139,8 @@ async def test_the_morning_offer_goes_from_the_status_line_at_noon(hermetic_home
         now[0] = MORNING.replace(hour=12, minute=1)
         app.screen._check_for_changes()  # the two-second look at the diary and the clock
         await settle(app, pilot)
-        assert not text_of(app, "#diary-status").startswith("No cramps")
+        assert "Press 0" not in text_of(app, "#diary-status")
+        assert text_of(app, "#diary-status").startswith("No cramps in the diary yet: a adds one by hand")
 
 
 async def test_morning_key_saves_nothing_when_last_night_had_cramps(hermetic_home, clock):
