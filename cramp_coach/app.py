@@ -45,6 +45,7 @@ def _checklist_screen() -> Screen[Any]:
     return ChecklistScreen()
 
 
+_COMMAND_ACTIONS = frozenset(command.action for command in COMMANDS)
 keep_parsed_stylesheets()  # Textual re-parses every stylesheet on each CSS refresh; once per theme is enough
 
 
@@ -231,10 +232,12 @@ class CrampCoachApp(TypeAheadApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette: the app's (from the one command table), then the
-        screen's own keys by name. Textual's theme picker is left out: its bright themes are not
-        for the night."""
+        screen's own keys by name, each once. Left out of Textual's own: the theme picker (its
+        bright themes are not for the night), the keys panel (it squeezes the screen to 28 columns
+        and escape does not close it; the footer and this palette list the keys) and the screenshot
+        (a picture of someone's diary, written to the working folder)."""
         for system in super().get_system_commands(screen):
-            if system.title != "Theme":
+            if system.title not in ("Theme", "Keys", "Screenshot"):
                 yield system
         titles: set[str] = set()
         for command in COMMANDS:
@@ -250,6 +253,8 @@ class CrampCoachApp(TypeAheadApp):
             binding = active.binding
             if active.node is not screen or not binding.description or binding.action in seen or not active.enabled:
                 continue
+            if binding.action.removeprefix("app.") in _COMMAND_ACTIONS:
+                continue  # listed once already, under the app's own name for it
             if binding.action.startswith(("focus_", "app.focus", "copy", "app.copy", "maximize")):
                 continue  # Textual's own housekeeping keys
             seen.add(binding.action)

@@ -256,6 +256,13 @@ async def test_the_palette_names_every_action_of_the_screen_and_no_bright_theme(
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Cramp now", "Red flags", "Add", "Filter", "Stats", "Edit", "Delete", "Undo delete", "More rows"} <= set(titles)
         assert "Theme" not in titles and "Focus Next" not in titles
+        assert "Keys" not in titles and "Screenshot" not in titles
+        app.switch_mode("home")
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles))
+        assert "Bedtime checklist" in titles and "Bedtime" not in titles  # one name for one action
+        assert "Is this a cramp?" in titles and "Is it a cramp?" not in titles
 
 
 async def test_after_a_long_cramp_the_summary_says_what_to_do_and_bang_shows_the_red_flags(hermetic_home, clock):
