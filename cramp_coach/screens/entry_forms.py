@@ -181,17 +181,27 @@ class CrampFormScreen(EntryFormScreen):
             yield Label("Edit cramp" if cramp else "Add a cramp", classes="entry-title")
             yield Label("When (YYYY-MM-DD HH:MM)")
             yield Input(value=(cramp.started_at if cramp else now).strftime(WHEN_FORMAT), id="form-when")
+            # Every field has its name beside it (a placeholder goes once the field has a value).
             with Horizontal(classes="form-row"):
+                yield Label("Muscle", classes="inline-label")
                 yield Select([(m, m) for m in DIARY_MUSCLES], value=cramp.muscle if cramp else "calf", allow_blank=False, id="form-muscle", prompt="muscle")
-                yield Select([(leg, leg) for leg in LEGS], value=cramp.leg if cramp and cramp.leg else Select.NULL, id="form-leg", prompt="leg")
+                yield Label("Leg", classes="inline-label")
+                yield Select([(leg, leg) for leg in LEGS], value=cramp.leg if cramp and cramp.leg else Select.NULL, id="form-leg", prompt="not set")
             with Horizontal(classes="form-row"):
-                yield Input(value="" if not cramp or cramp.intensity is None else str(cramp.intensity), placeholder="intensity 0-10", id="form-intensity")
-                yield Input(value=duration_text(cramp.duration_s) if cramp else "", placeholder="duration m:ss", id="form-duration")
+                yield Label("Pain", classes="inline-label")
+                yield Input(value="" if not cramp or cramp.intensity is None else str(cramp.intensity), placeholder="0-10", id="form-intensity")
+                yield Label("Lasted", classes="inline-label")
+                yield Input(value=duration_text(cramp.duration_s) if cramp else "", placeholder="m:ss", id="form-duration")
             ended_by = cramp.ended_by if cramp and cramp.ended_by else Select.NULL
-            yield Select([("on its own", ON_ITS_OWN), *steps], value=ended_by, id="form-ended-by", prompt="what ended it")
-            yield Label(f"Tags, separated by commas (e.g. {', '.join(COMMON_TAGS)})")
-            yield Input(value=", ".join(cramp.tags) if cramp else "", id="form-tags")
-            yield Input(value=one_line_field(cramp.note) if cramp else "", placeholder=f"note (up to {MAX_NOTE} characters)", id="form-note")
+            with Horizontal(classes="form-row"):
+                yield Label("Ended by", classes="inline-label")
+                yield Select([("on its own", ON_ITS_OWN), *steps], value=ended_by, id="form-ended-by", prompt="not set")
+            with Horizontal(classes="form-row"):
+                yield Label("Tags", classes="inline-label")
+                yield Input(value=", ".join(cramp.tags) if cramp else "", placeholder=f"commas between: {', '.join(COMMON_TAGS[:3])}", id="form-tags")
+            with Horizontal(classes="form-row"):
+                yield Label("Note", classes="inline-label")
+                yield Input(value=one_line_field(cramp.note) if cramp else "", placeholder=f"up to {MAX_NOTE} characters", id="form-note")
             yield from self.form_footer()
 
     def on_mount(self) -> None:
