@@ -133,7 +133,7 @@ class ChecklistScreen(CoachScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-head")
         yield OptionList(id="checklist-items")
-        with VerticalScroll(id="item-detail-box", can_focus=False):
+        with VerticalScroll(id="item-detail-box"):  # Tab moves into it: arrows scroll a long advice
             yield Static("", id="item-detail")
         with Vertical(id="checklist-taps"):  # on a narrow screen (a phone), in place of the footer
             yield tap_row(

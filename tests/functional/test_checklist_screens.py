@@ -167,3 +167,22 @@ async def test_insights_screen_and_trial(hermetic_home, clock):
         await settle(app, pilot)
         assert "night 0 of 42" in text_of(app, "#trial")
     assert ChecklistBook(Diary(hermetic_home)).trial_start() == TONIGHT
+
+
+async def test_a_long_advice_can_be_read_to_its_source_with_the_keys_at_60x20(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("checklist")
+        await settle(app, pilot)
+        await pilot.press("down")  # the hamstring stretch: the longest advice
+        await settle(app, pilot)
+        box = app.screen.query_one("#item-detail-box")
+        assert box.max_scroll_y > 0  # more than fits
+        await pilot.press("tab")
+        assert app.focused is box
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert box.scroll_y == box.max_scroll_y and "Source" in text_of(app, "#item-detail")
+        await pilot.press("shift+tab", "space")  # back to the list: space ticks, as ever
+        await settle(app, pilot)
+        assert isinstance(app.focused, OptionList) and "1 of 7 done" in text_of(app, "#checklist-head")
