@@ -42,6 +42,10 @@ class SettingsScreen(CoachScreen[None]):
         self._problems[key] = Static("", classes="field-problem")
         return self._problems[key]
 
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        if event.switch.id == "set-bell":
+            self.query_one("#bell-state", Label).update("on" if event.value else "off")
+
     def _field(self, key: str, widget: Widget) -> Widget:
         self._fields[key] = widget
         return widget
@@ -58,6 +62,7 @@ class SettingsScreen(CoachScreen[None]):
             with Horizontal(classes="setting"):
                 yield Label("Bell at each step", classes="setting-label")
                 yield self._field("bell", Switch(value=settings.bell, id="set-bell"))
+                yield Label("on" if settings.bell else "off", id="bell-state")  # said in words, not by the switch's colour alone
             with Horizontal(classes="setting"):
                 yield Label("Night from / to", classes="setting-label")
                 with Horizontal(classes="setting-fields"):  # side by side, also below the label on a narrow screen
@@ -66,10 +71,10 @@ class SettingsScreen(CoachScreen[None]):
             yield self._problem_line("night_start")
             yield self._problem_line("night_end")
             with Horizontal(classes="setting"):
-                yield Label("Your emergency number", classes="setting-label")
+                yield Label("Emergency number (blank: the common ones)", classes="setting-label")
                 yield self._field(
                     "emergency_number",
-                    Input(value=settings.emergency_number, placeholder="e.g. 112 (blank: all)", id="set-emergency", classes="phone", max_length=40),
+                    Input(value=settings.emergency_number, placeholder="e.g. 112", id="set-emergency", classes="phone", max_length=40),
                 )
             yield self._problem_line("emergency_number")
             yield Static("[b]Relief step durations[/b] (seconds, 5 to 600; blank = the routine's own)", id="durations-title")

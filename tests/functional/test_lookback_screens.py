@@ -335,6 +335,19 @@ async def test_entry_forms_open_with_the_first_field_focused(hermetic_home, cloc
 
 
 # -- settings ----------------------------------------------------------------------------------------
+async def test_the_bell_switch_says_on_or_off_in_words(hermetic_home, clock):
+    from textual.widgets import Switch
+
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.push_screen(SettingsScreen())
+        await settle(app, pilot)
+        assert text_of(app, "#bell-state") == "on"
+        app.screen.query_one("#set-bell", Switch).toggle()
+        await pilot.pause()
+        assert text_of(app, "#bell-state") == "off"
+
+
 async def test_settings_name_a_bad_value_at_its_field_and_save_the_emergency_number(hermetic_home, clock):
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
