@@ -1,15 +1,18 @@
 """Keys typed in one go (as a terminal delivers a fast typist's or a paste's keys: all at once) are
-dealt with one after another, each by the screen on top when its turn comes."""
+dealt with one after another, each by the screen on top when its turn comes: the night form n opens,
+the summary's note, the diary's filter, a form's next field after Tab."""
 
 from __future__ import annotations
 
 from textual import events
 from textual.widgets import Input
 
+from cramp_coach.app import ReliefRequest
 from cramp_coach.core.diary import Diary
 from cramp_coach.screens.entry_forms import NightFormScreen
+from cramp_coach.screens.summary import SummaryScreen
 from tests.functional.test_lookback_screens import LAST_NIGHT, app_at, cramp
-from tests.helpers import settle
+from tests.helpers import app_with_clock, settle
 
 CHARACTERS = {"tab": "\t", "space": " ", "enter": "\r", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
 
@@ -47,3 +50,43 @@ async def test_a_long_burst_of_keys_is_all_taken_in_order(hermetic_home, clock):
         type_all_at_once(app, *["space" if ch == " " else ch for ch in text])
         await settle(app, pilot)
         assert app.screen.query_one("#night-note", Input).value == text
+
+
+async def test_n_then_a_note_typed_at_once_keeps_every_letter(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        clock.advance(40)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        type_all_at_once(app, "n", *"woke", "space", *"at", "space", "3")
+        await settle(app, pilot)
+        assert app.screen.query_one("#summary-note", Input).value == "woke at 3"
+
+
+async def test_slash_then_text_typed_at_once_filters_by_it(hermetic_home, clock):
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT, note="after a long walk"))
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT, minute=30, note="nothing special"))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        type_all_at_once(app, "slash", *"walk")
+        await settle(app, pilot)
+        assert app.screen.query_one("#filter-text", Input).value == "walk"
+        assert "1 of 2 cramps" in " ".join(str(w.render()) for w in app.screen.query("#diary-status"))
+
+
+async def test_a_key_right_after_tab_goes_to_the_next_field(hermetic_home, clock):
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        type_all_at_once(app, "5", "tab", "3")
+        await settle(app, pilot)
+        assert app.screen.query_one("#night-quality", Input).value == "5"
+        assert app.screen.query_one("#night-woken", Input).value == "3"
