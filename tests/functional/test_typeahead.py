@@ -90,3 +90,13 @@ async def test_a_key_right_after_tab_goes_to_the_next_field(hermetic_home, clock
         await settle(app, pilot)
         assert app.screen.query_one("#night-quality", Input).value == "5"
         assert app.screen.query_one("#night-woken", Input).value == "3"
+
+
+async def test_tab_tab_tab_then_a_digit_sets_the_pain_in_the_add_form(hermetic_home, clock):
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        type_all_at_once(app, "a", "tab", "tab", "tab", "7")
+        await settle(app, pilot)
+        assert app.screen.query_one("#form-intensity", Input).value == "7"
