@@ -36,8 +36,8 @@ NIGHT = Theme(
     luminosity_spread=0.08,
     text_alpha=0.9,
     variables={
-        "text-muted": "#8f5c1e",
-        "text-disabled": "#5c3c14",
+        "text-muted": "#a06a24",  # 4.6:1 on black: muted, still readable (was 3.7:1)
+        "text-disabled": "#7a5020",  # placeholders: about 3:1 (was 2:1)
         "footer-key-foreground": "#d98c1f",
         "footer-description-foreground": "#b07428",
         "block-cursor-text-style": "none",
