@@ -12,7 +12,8 @@ and keys typed faster than a form takes them (Tab, then text) land in the field 
   each step; when the marker reaches the app, the key has been used or has come all the way up
   (and one step later, so does anything its action queued on the app, such as a move of focus).
 - Keys that come meanwhile, or while the top screen is still opening (not composed, nothing
-  focused yet), wait in order. A key whose marker is lost, or a screen that does not open within
+  focused yet, or still reading what its keys act on: the diary's entries, the checklist's
+  items), wait in order. A key whose marker is lost, or a screen that does not open within
   ``TYPE_AHEAD_MOST_SECONDS``, holds nothing up for longer than that.
 
 Keys typed at a person's pace are never held: each is dealt with long before the next comes.
@@ -39,17 +40,29 @@ class TypeAheadApp(App[None]):
         return state
 
     def _screen_ready(self) -> bool:
+        """The top screen is composed, and has what its keys act on (``ready_for_keys``, if it says)."""
         try:
-            return self.screen.is_mounted
+            screen = self.screen
         except Exception:  # noqa: BLE001 - no screen at all (starting or closing): nothing to wait for
             return True
+        ready = getattr(screen, "ready_for_keys", None)
+        return screen.is_mounted and (ready is None or bool(ready()))
+
+    def keys_wait_for_a_screen(self) -> None:
+        """An action will open a screen a moment from now (after a read in a thread): keys typed
+        meanwhile wait for it, rather than going to the screen below (at most TYPE_AHEAD_MOST_SECONDS)."""
+        state = self._type_ahead()
+        state["awaiting"] = self.screen
+        state["since"] = time.monotonic()
 
     def _may_go_on(self) -> bool:
         state = self._type_ahead()
         late = time.monotonic() - state["since"] > self.TYPE_AHEAD_MOST_SECONDS
         if late:
-            state["busy"] = None
-        return late or (state["busy"] is None and self._screen_ready())
+            state["busy"] = state["awaiting"] = None
+        elif state.get("awaiting") is not None and state["awaiting"] is not self.screen:
+            state["awaiting"] = None  # the screen it was waiting for has opened
+        return late or (state["busy"] is None and state.get("awaiting") is None and self._screen_ready())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -37,6 +37,10 @@ class CoachScreen(Screen[Result]):
         """This screen's app, as cramp coach's own class."""
         return cast("CrampCoachApp", self.app)
 
+    def ready_for_keys(self) -> bool:
+        """False while keys typed ahead should wait (a screen still reading what its keys act on)."""
+        return True
+
 
 class CoachModal(ModalScreen[Result]):
     """A dialog of cramp coach."""

@@ -129,6 +129,7 @@ class ChecklistScreen(CoachScreen[None]):
         self.ticked: set[str] = set()
         self.last_night_recorded = True
         self._streak_text = ""
+        self._shown_once = False  # keys typed before the first read wait for it
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-head")
@@ -183,11 +184,17 @@ class ChecklistScreen(CoachScreen[None]):
         )
 
     def _failed(self, error: Exception) -> None:
+        self._shown_once = True
         self.query_one("#checklist-head", Static).update(
             Content.assemble(("Bedtime checklist", "bold"), " · the diary cannot be read: ", literal(plain_reason(error)))
         )
 
+    def ready_for_keys(self) -> bool:
+        """Keys typed while the list is read wait for it (space, arrows and Tab act on its items)."""
+        return self._shown_once
+
     def _show(self, view: NightView) -> None:
+        self._shown_once = True
         items = view.items
         self.items, self.ticked, self.last_night_recorded = items, view.ticked, view.last_night_recorded
         self._streak_text = f"streak {plural(view.streak, 'night')}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -173,6 +173,10 @@ class DiaryScreen(CoachScreen[None]):
         for box in self.query("#filters > *"):
             box.compact = self.has_class("-narrow")  # type: ignore[attr-defined]
 
+    def ready_for_keys(self) -> bool:
+        """Keys typed while the diary is read wait for it (n, e and the filters act on the entries)."""
+        return self._loaded
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only (at other times it says so)."""
         allowed = no_cramps_key_allowed(action, self.cc.services.wall_clock())
@@ -239,7 +243,8 @@ class DiaryScreen(CoachScreen[None]):
         """The newest entries, before the rest are built (no filter can be set yet)."""
         self._shown = newest
         self._fill_table()
-        self.query_one("#history", DataTable).focus()
+        if self.focused is None:  # never away from a box the person is typing in
+            self.query_one("#history", DataTable).focus()
         self.query_one("#diary-status", Static).update(literal(f"{plural(entries, 'entry', 'entries')} · the rest coming…"))
 
     def _failed(self, error: Exception) -> None:
@@ -454,11 +459,12 @@ class DiaryScreen(CoachScreen[None]):
 
     def action_night(self) -> None:
         """Record how the selected cramp's night (or last night) went (read off the UI thread)."""
-        from cramp_coach.core.models import night_of
+        from cramp_coach.core.models import NIGHT_TURNS_AT_HOUR, night_of
         from cramp_coach.screens.entry_forms import NightFormScreen
 
         cramp = self._current()
-        night = cramp.night if cramp else night_of(self.cc.services.wall_clock())
+        # Nothing selected: the night most recently begun, never tonight before it starts.
+        night = cramp.night if cramp else night_of(self.cc.services.wall_clock() - timedelta(hours=NIGHT_TURNS_AT_HOUR))
 
         def opened(record: Night) -> None:
             self.app.push_screen(NightFormScreen(record), on_result(self._write_night))
@@ -466,6 +472,7 @@ class DiaryScreen(CoachScreen[None]):
         if self._nights is not None and self._current_signature() == self._signature:  # read, and unchanged since
             opened(self._nights.get(night) or Night(night=night))  # at once: keys typed right after n go to the form
             return
+        self.cc.keys_wait_for_a_screen()  # the form opens once the night is read: keys typed meanwhile are for it
         self.cc.diary_job(DiaryJob(run=lambda: self.cc.services.diary().night(night), done=opened, write=False, what="that night"))
 
     def action_stats(self) -> None:

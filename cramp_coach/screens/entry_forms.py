@@ -14,7 +14,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cramp_coach.core.formatting import duration_text
 from cramp_coach.core.models import (
-    COMMON_TAGS,
     DIARY_MUSCLES,
     LEGS,
     MAX_NOTE,
@@ -198,7 +197,7 @@ class CrampFormScreen(EntryFormScreen):
                 yield Select([("on its own", ON_ITS_OWN), *steps], value=ended_by, id="form-ended-by", prompt="not set")
             with Horizontal(classes="form-row"):
                 yield Label("Tags", classes="inline-label")
-                yield Input(value=", ".join(cramp.tags) if cramp else "", placeholder=f"commas between: {', '.join(COMMON_TAGS[:3])}", id="form-tags")
+                yield Input(value=", ".join(cramp.tags) if cramp else "", placeholder="e.g. alcohol, long sitting", id="form-tags")
             with Horizontal(classes="form-row"):
                 yield Label("Note", classes="inline-label")
                 yield Input(value=one_line_field(cramp.note) if cramp else "", placeholder=f"up to {MAX_NOTE} characters", id="form-note")

@@ -74,13 +74,8 @@ class HomeScreen(CoachScreen[None]):
             yield Static(literal(disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."), id="disclaimer")
             if services.warnings:
                 count = len(services.warnings)
-                yield Static(
-                    literal(
-                        f"{count} file{'s' if count != 1 else ''} or setting{'s' if count != 1 else ''} could not be used "
-                        "and were left out: " + "; ".join(services.warnings)
-                    ),
-                    id="home-warnings",
-                )
+                heading = "Something to look at" if count == 1 else f"{count} things to look at"
+                yield Static(literal(f"{heading}: " + "; ".join(services.warnings)), id="home-warnings")
         yield SteadyFooter(compact=True)
 
     @staticmethod

@@ -89,6 +89,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
 
     def on_mount(self) -> None:
+        self.set_class(self.run.escalated, "escalated")
         self._show_fields()
 
     def on_resize(self) -> None:
@@ -209,7 +210,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
         self.ask_before_leaving()
 
     def ask_before_leaving(self, then: Callable[[], object] | None = None) -> None:
-        """Ask before the cramp is left out of the diary; ``then`` (quitting, say) once it is."""
+        """Ask before the cramp is left out of the diary; ``then`` (quitting) once it is."""
         from cramp_coach.screens.dialogs import ConfirmScreen
 
         def answered(drop: bool | None) -> None:
@@ -218,8 +219,11 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 if then is not None:
                     then()
 
-        question = "Don't save this cramp? It will not be in your diary (escape keeps it here)."
-        self.app.push_screen(ConfirmScreen(question, yes="Don't save", no="Keep it"), answered)
+        if then is None:
+            question, yes = "Don't save this cramp? It will not be in your diary (escape keeps it here).", "Don't save"
+        else:
+            question, yes = "Quit without saving this cramp? It will not be in your diary (escape keeps it here).", "Quit, don't save"
+        self.app.push_screen(ConfirmScreen(question, yes=yes, no="Keep it"), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.saving:  # the save is under way: keys wait for it

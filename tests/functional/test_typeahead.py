@@ -100,3 +100,48 @@ async def test_tab_tab_tab_then_a_digit_sets_the_pain_in_the_add_form(hermetic_h
         type_all_at_once(app, "a", "tab", "tab", "tab", "7")
         await settle(app, pilot)
         assert app.screen.query_one("#form-intensity", Input).value == "7"
+
+
+async def test_keys_typed_with_d_from_home_wait_for_the_diary_to_be_read(hermetic_home, clock):
+    """d/walk, then q, typed in one go from home: the filter gets "walk" and q (in the box) never quits."""
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT, note="after a long walk"))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        type_all_at_once(app, "d", "slash", *"walkq")
+        await settle(app, pilot)
+        assert app.is_running
+        assert app.screen.query_one("#filter-text", Input).value == "walkq"
+        assert app.focused is app.screen.query_one("#filter-text", Input)
+
+
+async def test_dn_typed_from_home_rates_the_selected_night_with_what_follows(hermetic_home, clock):
+    Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        type_all_at_once(app, "d", "n", "4", "tab", "2", "tab", *"quiet")
+        await settle(app, pilot)
+        form = app.screen
+        assert app.is_running and isinstance(form, NightFormScreen) and form.night.night == LAST_NIGHT
+        assert (form.query_one("#night-quality", Input).value, form.query_one("#night-woken", Input).value) == ("4", "2")
+        assert form.query_one("#night-note", Input).value == "quiet"
+
+
+async def test_n_with_nothing_selected_rates_last_night_not_tonight(hermetic_home, clock):
+    app = app_at(hermetic_home, clock)  # 09:50, an empty diary
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NightFormScreen) and app.screen.night.night == LAST_NIGHT
+
+
+async def test_keys_typed_with_b_from_home_act_on_the_loaded_checklist(hermetic_home, clock):
+    app = app_at(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        type_all_at_once(app, "b", "space", "down", "space")
+        await settle(app, pilot)
+        assert len(app.screen.ticked) == 2
