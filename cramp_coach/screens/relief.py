@@ -103,6 +103,11 @@ class ReliefScreen(GuidedRoutineScreen):
             services.mark_relief_seen()
         self.call_after_refresh(self._add_buttons)
 
+    def _fit_the_advice(self) -> None:
+        """After 10 minutes on a screen under 30 rows, the advice takes the big clock's place (see
+        relief.tcss). Set only then: a class change before the first frame would restyle every widget."""
+        self.set_class(self.has_class("escalated") and self.size.height < ROOM_FOR_THE_ADVICE, "cramped")
+
     def _first_run_text(self) -> Content:
         disclaimer = self.cc.services.advice(AdviceKey.DISCLAIMER)
         text = disclaimer.text if disclaimer else "Self-care guidance only; not a diagnosis."
@@ -113,7 +118,7 @@ class ReliefScreen(GuidedRoutineScreen):
         return Content.assemble(literal(text), " ", Content.from_markup("[b @click=screen.triage]?[/] [@click=screen.triage]is this a cramp?[/]"))
 
     def on_resize(self) -> None:
-        self.set_class(self.size.height < ROOM_FOR_THE_ADVICE, "cramped")  # see relief.tcss: after 10 minutes
+        self._fit_the_advice()
         super().on_resize()
         if self.run is not None:
             self._show_choices()
@@ -200,6 +205,7 @@ class ReliefScreen(GuidedRoutineScreen):
         )
         self.mount(panel, before="#step-panel")  # the advice first: it matters more than the step now
         self.add_class("escalated")
+        self._fit_the_advice()
         self.cc.ring_bell()
 
     # -- actions -------------------------------------------------------------------------------------
