@@ -148,12 +148,14 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.max_length = max_length
         self.value = value
         self.check = check
+        self._warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             yield Input(value=self.value, id="prompt-input", max_length=self.max_length)
             yield Static("", id="prompt-error")
+            yield Static("enter saves · esc cancels", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -167,5 +169,10 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        """Close without an answer."""
+        """Close without an answer; with something typed, a second escape (the first says so)."""
+        typed = self.query_one("#prompt-input", Input).value
+        if typed != self.value and not self._warned:
+            self._warned = True
+            self.query_one("#prompt-error", Static).update("Press esc again to leave without saving what you typed (enter saves it).")
+            return
         self.dismiss(None)

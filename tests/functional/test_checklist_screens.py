@@ -186,3 +186,21 @@ async def test_a_long_advice_can_be_read_to_its_source_with_the_keys_at_60x20(he
         await pilot.press("shift+tab", "space")  # back to the list: space ticks, as ever
         await settle(app, pilot)
         assert isinstance(app.focused, OptionList) and "1 of 7 done" in text_of(app, "#checklist-head")
+
+
+async def test_escape_on_a_new_item_with_text_in_it_warns_once_then_leaves(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.switch_mode("checklist")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPromptScreen)
+        await pilot.press(*"warm", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPromptScreen) and "esc again" in text_of(app, "#prompt-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistEditScreen)
