@@ -70,12 +70,12 @@ class ReliefScreen(GuidedRoutineScreen):
             yield Static("", id="relief-total", markup=False)
         yield Static("", id="relief-steps")
         yield from self.step_panel()
-        yield Static("", id="choices")
         yield KeyLine(id="keys")
 
     async def _add_buttons(self) -> None:
-        """Buttons to tap or click (added after the first frame: the clock comes first): "it's
-        gone" beside the next step, and on a narrow screen (a phone) rows for the other keys."""
+        """After the first frame (the clock comes first): the muscle and leg choices, and buttons to
+        tap or click: "it's gone" beside the next step, and on a phone rows for the other keys."""
+        await self.mount(Static("", id="choices"), after="#next-row")
         gone = TapButton("It's gone ⏎", "gone", id="its-gone", variant="primary")
         gone.styles.min_width = 16  # as wide as a Button usually is, beside "Next: ..."
         await self.query_one("#next-row").mount(gone)
@@ -141,7 +141,8 @@ class ReliefScreen(GuidedRoutineScreen):
             text = f"{muscle_choices()}   leg {' '.join(f'[b]{key}[/b]' for key in SIDE_KEYS)}"
         else:
             text = f"Muscle: {muscle_choices()}\nLeg ({side}): {side_choices()}   [b]m[/b] bell {bell}"
-        self.query_one("#choices", Static).update(text)
+        for line in self.query("#choices").results(Static):  # (there after the first frame)
+            line.update(text)
         if not self._buttons_added:
             return
         # The muscle and leg chosen, marked among the buttons to tap.
