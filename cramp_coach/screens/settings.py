@@ -28,6 +28,7 @@ class SettingsScreen(CoachScreen[None]):
     """Edit config.toml; a value that is not allowed is named at its field, and nothing is saved."""
 
     CSS_PATH = "settings.tcss"
+    AUTO_FOCUS = "#set-theme"  # the first setting: Tab then goes on to the bell, space toggles it
     BINDINGS = [
         Binding("escape", "leave", "back"),
         Binding("ctrl+s", "save", "save"),

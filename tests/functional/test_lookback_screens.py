@@ -342,10 +342,10 @@ async def test_the_bell_switch_says_on_or_off_in_words(hermetic_home, clock):
     async with app.run_test(size=(60, 20)) as pilot:
         app.push_screen(SettingsScreen())
         await settle(app, pilot)
-        assert text_of(app, "#bell-state") == "on"
-        app.screen.query_one("#set-bell", Switch).toggle()
+        assert text_of(app, "#bell-state") == "on" and app.focused.id == "set-theme"
+        await pilot.press("tab", "space")  # the bell is the next field
         await pilot.pause()
-        assert text_of(app, "#bell-state") == "off"
+        assert text_of(app, "#bell-state") == "off" and not app.screen.query_one("#set-bell", Switch).value
 
 
 async def test_settings_name_a_bad_value_at_its_field_and_save_the_emergency_number(hermetic_home, clock):
