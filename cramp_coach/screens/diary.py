@@ -50,7 +50,19 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 class HistoryTable(QuickTable):
     """The diary's table; it says when it has been drawn (``when_painted``), so slower work can wait
-    for the frame a person is waiting for."""
+    for the frame a person is waiting for. Home and End go to the newest and oldest entry shown (a
+    DataTable's own go to the first and last column)."""
+
+    BINDINGS = [
+        Binding("home", "first_row", "newest", show=False),
+        Binding("end", "last_row", "oldest shown", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=max(self.row_count - 1, 0))
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -243,3 +243,16 @@ async def test_escape_on_a_form_with_typing_in_it_asks_first(hermetic_home, cloc
         await pilot.press("escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, DiaryScreen) and Diary(hermetic_home).nights() == {}
+
+
+async def test_home_and_end_go_to_the_newest_and_oldest_entry(hermetic_home, clock):
+    seed(hermetic_home, count=5)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = await open_diary(app, pilot)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1 and table.scroll_x == 0
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0
