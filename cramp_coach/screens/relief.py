@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from cramp_coach.core.content import MUSCLE_NAMES, AdviceKey
+from cramp_coach.core.content import MUSCLE_NAMES, Advice, AdviceKey
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.routine import RunSummary
 from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
@@ -27,6 +27,16 @@ from cramp_coach.widgets.safe import literal
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
 QUIT = "quit"  # as a place to go after the routine: leave the app
 ROOM_FOR_THE_ADVICE = 30  # rows: on a shorter screen the 10-minute advice takes the big clock's place
+
+
+def advice_to_get_help(advice: Advice, with_source: bool = True) -> Content:
+    """The 10-minute advice as shown (its title, its text, the key to the red flags, its source)."""
+    parts: list[Content | str | tuple[str, str]] = [
+        literal(advice.title, "bold"), "\n", literal(advice.text), "\nPress ", ("!", "bold"), " for the red-flag signs.",
+    ]
+    if with_source:
+        parts += ["\n", literal(f"Source: {advice.source.title}", "dim")]
+    return Content.assemble(*parts)
 
 
 class ReliefResult(NamedTuple):
@@ -197,13 +207,7 @@ class ReliefScreen(GuidedRoutineScreen):
         advice = self.cc.services.advice(AdviceKey.ESCALATION)  # with the person's emergency number
         if advice is None:
             return
-        panel = Static(
-            Content.assemble(
-                literal(advice.title, "bold"), "\n", literal(advice.text), "\nPress ", ("!", "bold"),
-                " for the red-flag signs.\n", literal(f"Source: {advice.source.title}", "dim"),
-            ),
-            id="escalation",
-        )
+        panel = Static(advice_to_get_help(advice), id="escalation")
         self.mount(panel, before="#step-panel")  # the advice first: it matters more than the step now
         self.add_class("escalated")
         self._fit_the_advice()

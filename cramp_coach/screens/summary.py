@@ -45,7 +45,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
         Binding("enter", "save", "save to diary", priority=True),
         Binding("escape", "discard", "don't save"),
         Binding("n", "note", "add a note"),
-        Binding("exclamation_mark", "red_flags", "red flags", show=False),  # as everywhere
+        Binding("exclamation_mark", "app.red_flags", "red flags", show=False),  # as everywhere (this is a dialog)
         *[Binding(key, f"intensity({value})", f"intensity {value}", show=False) for key, value in INTENSITY_KEYS.items()],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
     ]
@@ -76,10 +76,9 @@ class SummaryScreen(CoachModal[Cramp | None]):
             escalation = services.advice(AdviceKey.ESCALATION) if self.run.escalated else None
             aftercare = services.advice(AdviceKey.AFTERCARE)
             if escalation is not None:
-                yield Static(
-                    Content.assemble(literal(escalation.title, "bold"), "\n", literal(escalation.text), "\nPress ", ("!", "bold"), " for the red-flag signs."),
-                    id="summary-escalation",
-                )
+                from cramp_coach.screens.relief import advice_to_get_help  # (loaded: the summary follows relief)
+
+                yield Static(advice_to_get_help(escalation, with_source=False), id="summary-escalation")
             elif aftercare is not None:
                 yield Static(literal(aftercare.text), id="summary-aftercare")
             with Horizontal(id="summary-buttons"):
@@ -148,12 +147,6 @@ class SummaryScreen(CoachModal[Cramp | None]):
     def action_choose_side(self, side: str) -> None:
         """A leg button tapped (also while the note has focus)."""
         self.action_side(side)
-
-    def action_red_flags(self) -> None:
-        """The signs that need medical help (this summary stays underneath)."""
-        from cramp_coach.screens.safety import RedFlagsScreen
-
-        self.app.push_screen(RedFlagsScreen())
 
     def action_note(self) -> None:
         """Move to the note field."""
