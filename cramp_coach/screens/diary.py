@@ -129,6 +129,7 @@ class DiaryScreen(CoachScreen[None]):
         self._nights: dict[date, Night] | None = None  # as read with the entries (at ``_signature``)
         self._filter_problems: list[str] = []
         self._offered = ""  # the morning's offer, as the status line shows it
+        self._recorded: tuple[object, bool] = (None, False)  # (last night, whether the diary holds it), since the read
         self._undo: Cramp | None = None
         self._loaded = False
 
@@ -269,6 +270,7 @@ class DiaryScreen(CoachScreen[None]):
     def _show_loaded(self, cramps: list[Cramp], nights: dict[date, Night], signature: tuple[int, ...] | None) -> None:
         self._cramps = cramps
         self._nights = nights
+        self._recorded = (None, False)
         self._signature = signature
         first = not self._loaded
         self._loaded = True
@@ -352,9 +354,9 @@ class DiaryScreen(CoachScreen[None]):
         if not is_morning(now) or self._nights is None:
             return ""
         last = last_night(now)
-        if last in self._nights or any(cramp.night == last for cramp in self._cramps):
-            return ""
-        return "No cramps last night? Press 0 · "
+        if self._recorded[0] != last:  # looked at every poll: the entries once per read (a read resets it)
+            self._recorded = (last, last in self._nights or any(cramp.night == last for cramp in self._cramps))
+        return "" if self._recorded[1] else "No cramps last night? Press 0 · "
 
     def _count_text(self) -> str:
         """``3 of 8 entries`` (or ``8 cramps``), with the not-a-cramp entries named apart."""
