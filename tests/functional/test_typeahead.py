@@ -17,6 +17,12 @@ from tests.helpers import app_with_clock, settle
 CHARACTERS = {"tab": "\t", "space": " ", "enter": "\r", "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
 
 
+async def on_the_diary(app, pilot) -> None:
+    """Go to the diary and let it read the entries."""
+    app.switch_mode("diary")
+    await settle(app, pilot)
+
+
 def type_all_at_once(app, *keys: str) -> None:
     """Every key posted before any is handled, as one read from the terminal gives them."""
     for key in keys:
@@ -27,8 +33,7 @@ async def test_keys_typed_with_n_fill_the_night_form_that_n_opens(hermetic_home,
     Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         type_all_at_once(app, "n", "4", "tab", "2", "tab", "left_square_bracket", "slash", "right_square_bracket")
         await settle(app, pilot)
         form = app.screen
@@ -41,8 +46,7 @@ async def test_keys_typed_with_n_fill_the_night_form_that_n_opens(hermetic_home,
 async def test_a_long_burst_of_keys_is_all_taken_in_order(hermetic_home, clock):
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press("tab", "tab")
@@ -70,8 +74,7 @@ async def test_slash_then_text_typed_at_once_filters_by_it(hermetic_home, clock)
     Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT, minute=30, note="nothing special"))
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         type_all_at_once(app, "slash", *"walk")
         await settle(app, pilot)
         assert app.screen.query_one("#filter-text", Input).value == "walk"
@@ -82,8 +85,7 @@ async def test_a_key_right_after_tab_goes_to_the_next_field(hermetic_home, clock
     Diary(hermetic_home).add_cramp(cramp(LAST_NIGHT))
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
         type_all_at_once(app, "5", "tab", "3")
@@ -95,8 +97,7 @@ async def test_a_key_right_after_tab_goes_to_the_next_field(hermetic_home, clock
 async def test_tab_tab_tab_then_a_digit_sets_the_pain_in_the_add_form(hermetic_home, clock):
     app = app_at(hermetic_home, clock)
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         type_all_at_once(app, "a", "tab", "tab", "tab", "7")
         await settle(app, pilot)
         assert app.screen.query_one("#form-intensity", Input).value == "7"
@@ -131,8 +132,7 @@ async def test_dn_typed_from_home_rates_the_selected_night_with_what_follows(her
 async def test_n_with_nothing_selected_rates_last_night_not_tonight(hermetic_home, clock):
     app = app_at(hermetic_home, clock)  # 09:50, an empty diary
     async with app.run_test(size=(60, 20)) as pilot:
-        app.switch_mode("diary")
-        await settle(app, pilot)
+        await on_the_diary(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, NightFormScreen) and app.screen.night.night == LAST_NIGHT
