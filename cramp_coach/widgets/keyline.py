@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
@@ -31,6 +32,9 @@ KEY_SHOWN = {
     "right": "→",
     "left": "←",
 }
+
+
+BOLD = Style(bold=True)
 
 
 def key_shown(keys: str) -> str:
@@ -55,7 +59,8 @@ class KeyLine(Static):
         parts = []
         for key, label, action in pairs:
             target = action if "." in action.split("(")[0] else f"{namespace}.{action}"
-            parts.append(Content.from_markup(f"[b @click={target}]$key[/] [@click={target}]$label[/]", key=key, label=label))
+            click = Style.from_meta({"@click": target})  # built, not parsed from markup: the first frame waits for this
+            parts.append(Content.assemble((key, BOLD + click), " ", (label, click)))
         self.update(Content("  ").join(parts), layout=False)
 
 

@@ -49,6 +49,20 @@ async def test_red_flags_key_shows_from_the_first_frame_at_60x20(hermetic_home, 
         assert type(app.screen).__name__ == "RedFlagsScreen"
 
 
+async def test_each_key_in_the_key_line_can_be_clicked(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = text_of(app, "#keys")
+        await pilot.click("#keys", offset=(keys.index("pause") + 1, 0))
+        await pilot.pause()
+        assert "space go on" in text_of(app, "#keys")
+        keys = text_of(app, "#keys")
+        await pilot.click("#keys", offset=(keys.index("!"), 0))  # the key itself, as well as its label
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RedFlagsScreen"
+
+
 async def test_a_held_stretch_waits_and_counts_up(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
     async with app.run_test() as pilot:
