@@ -11,7 +11,7 @@ from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -23,9 +23,11 @@ from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, SIDE_KEYS, muscl
 from cramp_coach.widgets.countdown import elapsed_text
 from cramp_coach.widgets.keyline import KeyLine, TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import literal
+from cramp_coach.widgets.title_line import TitleLine
 
 MODE_NAMES = {"home": "home", "checklist": "the bedtime checklist", "diary": "the diary"}
 QUIT = "quit"  # as a place to go after the routine: leave the app
+TOTAL_WIDTH = 19  # cells for "Cramp so far 59:59" at the header's right
 ROOM_FOR_THE_ADVICE = 30  # rows: on a shorter screen the 10-minute advice takes the big clock's place
 
 
@@ -70,14 +72,11 @@ class ReliefScreen(GuidedRoutineScreen):
         self._muscle = muscle
         self._side = side
         self.triage = triage  # answers to "is this a cramp?", kept with the diary entry
-        self._shown_total = ""
         self._first_run = False
         self._buttons_added = False  # the buttons to tap come after the first frame
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="relief-top"):
-            yield Static("", id="relief-head")
-            yield Static("", id="relief-total", markup=False)
+        yield TitleLine(TOTAL_WIDTH, id="relief-head")
         yield Static("", id="relief-steps")
         yield from self.step_panel()
         yield KeyLine(id="keys")
@@ -168,7 +167,7 @@ class ReliefScreen(GuidedRoutineScreen):
         run = self.run
         assert run is not None
         leg = f" · {run.side} leg" if run.side and run.side != "both" else (" · both legs" if run.side else "")
-        self.query_one("#relief-head", Static).update(literal(f"{run.routine.title}{leg}", "bold"))
+        self.query_one(TitleLine).show(title=literal(f"{run.routine.title}{leg}", "bold"))
         count = len(run.routine.steps)
         dots = " ".join("●" if i <= run.index else "○" for i in range(count))
         again = f"   round {run.round}" if run.round > 1 else ""
@@ -191,10 +190,7 @@ class ReliefScreen(GuidedRoutineScreen):
     def refresh_time(self) -> None:
         run = self.run
         assert run is not None
-        total = f"Cramp so far {elapsed_text(run.total_elapsed(self.cc.services.clock()))}"
-        if total != self._shown_total:
-            self._shown_total = total
-            self.query_one("#relief-total", Static).update(total, layout=False)
+        self.query_one(TitleLine).show(status=f"Cramp so far {elapsed_text(run.total_elapsed(self.cc.services.clock()))}")
         super().refresh_time()
         self._show_keys()
 

@@ -149,7 +149,7 @@ async def test_the_persons_own_emergency_number_is_in_the_escalation(hermetic_ho
         await pilot.pause(0.2)
         assert "call 112" in text_of(app, "#escalation")
         # At 60x20 the advice takes the big clock's place; the cramp's time stays in the header.
-        assert "Cramp so far 10:00" in text_of(app, "#relief-total") and "call 112" in screen_text(app)
+        assert "Cramp so far 10:00" in text_of(app, "#relief-head") and "call 112" in screen_text(app)
 
 
 async def test_sources_view_shows_every_step_source(hermetic_home, clock):
