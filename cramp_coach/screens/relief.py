@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, Advice, AdviceKey
 from cramp_coach.core.models import Cramp
-from cramp_coach.core.routine import RunSummary
+from cramp_coach.core.routine import Phase, RunSummary
 from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
 from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, SIDE_KEYS, muscle_choices, side_choices
 from cramp_coach.widgets.countdown import elapsed_text
@@ -74,6 +74,7 @@ class ReliefScreen(GuidedRoutineScreen):
         self.triage = triage  # answers to "is this a cramp?", kept with the diary entry
         self._first_run = False
         self._buttons_added = False  # the buttons to tap come after the first frame
+        self._keys_shown_for: Phase | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleLine(TOTAL_WIDTH, id="relief-head")
@@ -192,7 +193,9 @@ class ReliefScreen(GuidedRoutineScreen):
         assert run is not None
         self.query_one(TitleLine).show(status=f"Cramp so far {elapsed_text(run.total_elapsed(self.cc.services.clock()))}")
         super().refresh_time()
-        self._show_keys()
+        if run.phase is not self._keys_shown_for:  # the keys change with the pause, not with the clock
+            self._keys_shown_for = run.phase
+            self._show_keys()
 
     def seconds_to_next_change(self, now: float) -> float:
         assert self.run is not None
