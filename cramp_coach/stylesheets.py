@@ -8,14 +8,19 @@ all again. The rules a text parses to depend only on the text, where it came fro
 the theme's variables, so :func:`keep_parsed_stylesheets` keeps them by exactly those, for every
 stylesheet of the process. Textual already shares one parse between calls on one stylesheet; this
 shares it between the stylesheets it makes. A test counts the parses.
+
+Each text is parsed in a :func:`compact` form: about 40% fewer tokens, the same rules (a test
+parses every stylesheet of the app and of Textual's widgets both ways and compares the rules).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.css.model import RuleSet
-from textual.css.stylesheet import Stylesheet
+from textual.css.stylesheet import Stylesheet, StylesheetError
+from textual.css.tokenizer import TokenError
 
 MOST_KEPT = 512  # parsed sources kept (a few dozen per theme in practice); all dropped past this
 
@@ -36,13 +41,37 @@ def _variables_key(stylesheet: Stylesheet) -> frozenset[tuple[str, str]]:
     return known[1]
 
 
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_AROUND_PUNCTUATION = re.compile(r"\s*([{};])\s*")
+_AFTER_A_NAME = re.compile(r"(?<=[a-z0-9_-]:)[ \t]+")  # "height: 1" -> "height:1"
+_KEEP_AS_WRITTEN = re.compile(r'"|#\s|^\s*\$[\w-]+\s*:', re.MULTILINE)  # strings, line comments, variables
+
+
+def compact(css: str) -> str:
+    """The same rules in fewer tokens: comments, and the spaces and line breaks around braces and
+    semicolons, left out (Textual's tokenizer spends most of a parse on them). Text that holds a
+    string, a ``#`` comment or a variable (which a line break may end) is left as written."""
+    if _KEEP_AS_WRITTEN.search(css):
+        return css
+    return _AFTER_A_NAME.sub("", _AROUND_PUNCTUATION.sub(r"\1", _COMMENT.sub("", css))).strip()
+
+
 def _parse_rules_once(
     self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0, scope: str = "",
 ) -> list[RuleSet]:
     key = (css, read_from, is_default_rules, tie_breaker, scope, _variables_key(self))
     rules = _parsed.get(key)
     if rules is None:
-        rules = _textual_parse(self, css, read_from, is_default_rules=is_default_rules, tie_breaker=tie_breaker, scope=scope)
+
+        def parse(text: str) -> list[RuleSet]:
+            return _textual_parse(self, text, read_from, is_default_rules=is_default_rules, tie_breaker=tie_breaker, scope=scope)
+
+        try:
+            rules = parse(compact(css))
+        except (TokenError, StylesheetError):
+            rules = []
+        if not rules or any(rule.errors for rule in rules):  # parsed as written, so an error names its real line
+            rules = parse(css)
         if len(_parsed) >= MOST_KEPT:
             _parsed.clear()
         _parsed[key] = rules
