@@ -12,12 +12,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from cramp_coach.commands import COMMANDS, app_bindings
+from cramp_coach.core.record import record
 from cramp_coach.services import Services, default_services
 from cramp_coach.stylesheets import keep_parsed_stylesheets
 from cramp_coach.typeahead import TypeAheadApp
@@ -49,7 +50,8 @@ _COMMAND_ACTIONS = frozenset(command.action for command in COMMANDS)
 keep_parsed_stylesheets()  # Textual re-parses every stylesheet on each CSS refresh; once per theme is enough
 
 
-class ReliefRequest(NamedTuple):
+@record
+class ReliefRequest:
     """Start straight in a relief routine (``cramp-coach relief``)."""
 
     muscle: str = "calf"

@@ -6,12 +6,13 @@ built from :data:`COMMANDS`, so an action is named, keyed and described in this 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from textual.binding import Binding, BindingType
 
+from cramp_coach.core.record import record
 
-class Command(NamedTuple):
+
+@record
+class Command:
     """One action of the app (run on the App, e.g. ``go('diary')``)."""
 
     action: str

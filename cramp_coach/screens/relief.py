@@ -7,7 +7,7 @@ the app's first screen (``cramp-coach relief``) it has nothing below it, so home
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, Advice, AdviceKey
 from cramp_coach.core.models import Cramp
+from cramp_coach.core.record import record
 from cramp_coach.core.routine import Phase, RunSummary
 from cramp_coach.screens.guided import GuidedRoutineScreen, seconds_to_next_second
 from cramp_coach.screens.keys import MUSCLE_KEYS, MUSCLE_SHORT, SIDE_KEYS, muscle_choices, side_choices
@@ -41,7 +42,8 @@ def advice_to_get_help(advice: Advice, with_source: bool = True) -> Content:
     return Content.assemble(*parts)
 
 
-class ReliefResult(NamedTuple):
+@record
+class ReliefResult:
     """How a relief run ended: the run, the entry saved for it (if any), and a triage outcome that
     ended it as "not a typical cramp" (``restless``, ``soon``, ``unclear``), if one did."""
 
