@@ -26,6 +26,7 @@ from cramp_coach.widgets.quick_table import QuickTable
 from cramp_coach.widgets.safe import literal, plain
 
 if TYPE_CHECKING:
+    from rich.console import OverflowMethod
     from textual.geometry import Region
     from textual.strip import Strip
     from textual.timer import Timer
@@ -38,6 +39,10 @@ POLL_SECONDS = 2.0
 PAINT_WAIT = 0.5  # seconds the reading of the diary waits for the table to be drawn, at most
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
 COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
+# "Ended by" gets what the others leave (cut with "…"), or is left out when that is under 10 cells
+# (enter shows it): no column is cut off at the edge, and the table never scrolls sideways.
+BESIDE_ENDED_BY = sum(width + 2 for _, width in COLUMNS[:-1]) + 2 + 2  # the other columns and their padding, its padding, the scrollbar
+ENDED_BY_LEAST = 10
 CELL_LIMIT = 60  # characters of a title shown in a table cell
 NOT_A_CRAMP = "not a cramp"
 NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
@@ -92,10 +97,11 @@ class HistoryTable(QuickTable):
         return lines
 
 
-def cell(value: object) -> Text:
-    """A table cell: the text as written, on one line, never read as markup."""
+def cell(value: object, cut: OverflowMethod | None = None) -> Text:
+    """A table cell: the text as written, on one line, never read as markup (``cut`` with "…" when
+    the column is too narrow, if asked)."""
     text = one_line(plain(value))
-    return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…")
+    return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…", overflow=cut)
 
 
 class DiaryScreen(CoachScreen[None]):
@@ -135,7 +141,7 @@ class DiaryScreen(CoachScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
-        for label, width in COLUMNS:
+        for label, width in self._columns_for(self.app.size.width):
             table.add_column(label, width=width)
         yield table
         yield Static("Loading your diary…", id="diary-status")
@@ -147,8 +153,31 @@ class DiaryScreen(CoachScreen[None]):
         self.query_one(HistoryTable).when_painted(self.load)
         self.set_interval(POLL_SECONDS, self._check_for_changes)
 
+    @staticmethod
+    def _columns_for(width: int) -> tuple[tuple[str, int], ...]:
+        """The table's columns on a screen ``width`` cells wide."""
+        label, most = COLUMNS[-1]
+        room = min(most, width - BESIDE_ENDED_BY)
+        return (*COLUMNS[:-1], (label, room)) if room >= ENDED_BY_LEAST else COLUMNS[:-1]
+
+    def _fit_columns(self) -> None:
+        """Fit the last column to a screen that grew or shrank (or leave it out)."""
+        table = self.query_one(HistoryTable)
+        wanted = self._columns_for(self.app.size.width)
+        if [(str(column.label), column.width) for column in table.columns.values()] == [*wanted]:
+            return
+        if len(table.columns) == len(COLUMNS):
+            table.remove_column(list(table.columns)[-1])
+        if len(wanted) == len(COLUMNS):
+            label, width = wanted[-1]
+            table.add_column(label, width=width)
+        self._fill_table()
+        if self._loaded:
+            self._show_status()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_columns()
         self._fit_filter_bar()
         if fit_to_size(self):  # a phone: buttons to tap in place of the footer (built the first time)
             self._add_tap_rows()
@@ -341,6 +370,8 @@ class DiaryScreen(CoachScreen[None]):
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:
             status += " · u to undo the delete"
+        if self._shown and len(self.query_one(HistoryTable).columns) < len(COLUMNS):
+            status += " · enter: details"  # the "Ended by" column had no room
         shown = literal(status)
         if problems:
             # The problems quote what was typed: shown as written, never read as markup.
@@ -374,17 +405,19 @@ class DiaryScreen(CoachScreen[None]):
         current = self._current_id()
         table.clear()
         title = self.cc.services.step_title
+        shown = len(table.columns)
         for cramp in self._shown[: self._limit]:
-            table.add_row(
+            cells = [
                 cell(cramp.started_at.strftime("%Y-%m-%d")),
                 cell(cramp.started_at.strftime("%H:%M")),
                 cell(cramp.leg or "—"),
                 cell(cramp.muscle) if cramp.is_cramp else Text(NOT_A_CRAMP, style="italic"),
                 cell("—" if cramp.intensity is None else str(cramp.intensity)),
                 cell(duration_text(cramp.duration_s) or "—"),
-                cell(title(cramp.ended_by) or "—"),
-                key=cramp.id,
-            )
+            ]
+            if shown == len(COLUMNS):
+                cells.append(cell(title(cramp.ended_by) or "—", cut="ellipsis"))
+            table.add_row(*cells, key=cramp.id)
         if current is not None and current in table.rows:
             table.move_cursor(row=table.get_row_index(current))
 

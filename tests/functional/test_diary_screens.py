@@ -11,7 +11,7 @@ from cramp_coach.screens.dialogs import ConfirmScreen, MoveAsideScreen
 from cramp_coach.screens.diary import DiaryScreen
 from cramp_coach.screens.entry_forms import CrampDetailScreen, CrampFormScreen
 from cramp_coach.screens.stats import StatsScreen
-from tests.helpers import app_with_clock, cell_texts, settle, text_of
+from tests.helpers import app_with_clock, cell_texts, screen_text, settle, text_of
 
 
 def seed(home, count=3, start="2026-11-0{day}T03:00:00+00:00", **fields):
@@ -256,3 +256,30 @@ async def test_home_and_end_go_to_the_newest_and_oldest_entry(hermetic_home, clo
         await pilot.press("home")
         await pilot.pause()
         assert table.cursor_row == 0
+
+
+async def test_every_column_shown_is_whole_at_any_width_and_what_ended_a_cramp_is_one_key_away(hermetic_home, clock):
+    seed(hermetic_home, count=9, ended_by="calf-stretch", duration_s=95)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = await open_diary(app, pilot)
+        for width, ended_by_shown in ((100, True), (60, False), (72, True), (69, True), (68, False), (80, True)):
+            await pilot.resize_terminal(width, 24)
+            await settle(app, pilot)
+            labels = [str(column.label) for column in table.columns.values()]
+            assert labels[:6] == ["Date", "Time", "Leg", "Muscle", "Pain", "Duration"]
+            assert ("Ended by" in labels) is ended_by_shown, width
+            assert table.virtual_size.width <= table.scrollable_content_region.width, f"scrolls sideways at {width}"
+            assert table.row_count == 9 and len(cell_texts(table.get_row_at(0))) == len(labels)
+            status = text_of(app, "#diary-status")
+            assert ("enter: details" in status) is not ended_by_shown
+            if width >= 80:
+                assert "Stretch the calf" in screen_text(app)
+            elif ended_by_shown:
+                first_row = screen_text(app).splitlines()[1]
+                assert "Stretch t" in first_row and first_row.rstrip().endswith("…")  # cut where it must be, and said so
+        await pilot.resize_terminal(60, 24)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CrampDetailScreen) and "Stretch the calf" in screen_text(app)
