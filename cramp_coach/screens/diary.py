@@ -140,6 +140,8 @@ class DiaryScreen(CoachScreen[None]):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
+        # Set while the screen is still empty: set after its widgets are mounted, it would restyle them all.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         table = HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         for label, width in self._columns_for(self.app.size.width):
             table.add_column(label, width=width)
@@ -148,7 +150,6 @@ class DiaryScreen(CoachScreen[None]):
         yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")  # before the first frame: no restyle after it
         # Paint the screen first, then read the diary (in a thread): the newest page first, the rest after.
         self.query_one(HistoryTable).when_painted(self.load)
         self.set_interval(POLL_SECONDS, self._check_for_changes)

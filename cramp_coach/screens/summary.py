@@ -60,6 +60,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.run.escalated, "escalated")  # while empty: no restyle of every widget
         services = self.cc.services
         with VerticalScroll(id="summary-box"):
             yield Static(describe_run(self.run, services.step_title(self.run.ended_by)), id="summary-text")
@@ -88,7 +89,6 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
 
     def on_mount(self) -> None:
-        self.set_class(self.run.escalated, "escalated")
         self._show_fields()
 
     def on_resize(self) -> None:
