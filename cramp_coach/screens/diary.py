@@ -39,10 +39,12 @@ POLL_SECONDS = 2.0
 PAINT_WAIT = 0.5  # seconds the reading of the diary waits for the table to be drawn, at most
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
 COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
-# "Ended by" gets what the others leave (cut with "…"), or is left out when that is under 10 cells
-# (enter shows it): no column is cut off at the edge, and the table never scrolls sideways.
-BESIDE_ENDED_BY = sum(width + 2 for _, width in COLUMNS[:-1]) + 2 + 2  # the other columns and their padding, its padding, the scrollbar
-ENDED_BY_LEAST = 10
+# "Ended by" gets the room the others leave (cut with "…"), or is left out when that is under 10
+# cells; on a narrower screen still, Leg, then Duration, Pain and Time are left out too (enter shows
+# every field). No column is ever cut off at the edge, and the table never scrolls sideways.
+ENDED_BY, ENDED_BY_LEAST = "Ended by", 10
+LEFT_OUT_FIRST = ("Leg", "Duration", "Pain", "Time")
+SCROLLBAR = 2  # the table's vertical scrollbar, always allowed for
 CELL_LIMIT = 60  # characters of a title shown in a table cell
 NOT_A_CRAMP = "not a cramp"
 NARROW_WIDTH = 100  # below this many columns the filter bar takes two rows
@@ -104,6 +106,12 @@ def cell(value: object, cut: OverflowMethod | None = None) -> Text:
     return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…", overflow=cut)
 
 
+class FilterBar(Horizontal):
+    """The filter boxes; escape goes back to the list (and the footer says so, not "home")."""
+
+    BINDINGS = [Binding("escape", "screen.back", "list")]
+
+
 class DiaryScreen(CoachScreen[None]):
     """Browse, filter and edit the diary."""
 
@@ -156,21 +164,28 @@ class DiaryScreen(CoachScreen[None]):
 
     @staticmethod
     def _columns_for(width: int) -> tuple[tuple[str, int], ...]:
-        """The table's columns on a screen ``width`` cells wide."""
-        label, most = COLUMNS[-1]
-        room = min(most, width - BESIDE_ENDED_BY)
-        return (*COLUMNS[:-1], (label, room)) if room >= ENDED_BY_LEAST else COLUMNS[:-1]
+        """The table's columns on a screen ``width`` cells wide (each cell has a space either side)."""
+        room = width - SCROLLBAR
+        shown = [column for column in COLUMNS if column[0] != ENDED_BY]
+        used = sum(size + 2 for _, size in shown)
+        left_over = room - used - 2
+        if left_over >= ENDED_BY_LEAST:
+            return (*shown, (ENDED_BY, min(CELL_LIMIT, left_over)))
+        for label in LEFT_OUT_FIRST:
+            if used <= room:
+                break
+            shown = [column for column in shown if column[0] != label]
+            used = sum(size + 2 for _, size in shown)
+        return tuple(shown)
 
     def _fit_columns(self) -> None:
-        """Fit the last column to a screen that grew or shrank (or leave it out)."""
+        """Fit the columns to a screen that grew or shrank."""
         table = self.query_one(HistoryTable)
         wanted = self._columns_for(self.app.size.width)
         if [(str(column.label), column.width) for column in table.columns.values()] == [*wanted]:
             return
-        if len(table.columns) == len(COLUMNS):
-            table.remove_column(list(table.columns)[-1])
-        if len(wanted) == len(COLUMNS):
-            label, width = wanted[-1]
+        table.clear(columns=True)
+        for label, width in wanted:
             table.add_column(label, width=width)
         self._fill_table()
         if self._loaded:
@@ -236,7 +251,7 @@ class DiaryScreen(CoachScreen[None]):
         if bar is None:
             from textual.widgets import Select
 
-            bar = Horizontal(
+            bar = FilterBar(
                 Input(placeholder="from YYYY-MM-DD", id="filter-from", max_length=40),
                 Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=40),
                 Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
@@ -372,7 +387,7 @@ class DiaryScreen(CoachScreen[None]):
         if self._undo is not None:
             status += " · u to undo the delete"
         if self._shown and len(self.query_one(HistoryTable).columns) < len(COLUMNS):
-            status += " · enter: details"  # the "Ended by" column had no room
+            status += " · enter: details"  # a column had no room
         shown = literal(status)
         if problems:
             # The problems quote what was typed: shown as written, never read as markup.
@@ -403,24 +418,25 @@ class DiaryScreen(CoachScreen[None]):
 
     def _fill_table(self) -> None:
         table = self.query_one("#history", DataTable)
-        current = self._current_id()
+        current, row = self._current_id(), table.cursor_row
         table.clear()
         title = self.cc.services.step_title
-        shown = len(table.columns)
+        shown = [index for index, (label, _) in enumerate(COLUMNS) if label in {str(column.label) for column in table.columns.values()}]
         for cramp in self._shown[: self._limit]:
-            cells = [
+            cells = (
                 cell(cramp.started_at.strftime("%Y-%m-%d")),
                 cell(cramp.started_at.strftime("%H:%M")),
                 cell(cramp.leg or "—"),
                 cell(cramp.muscle) if cramp.is_cramp else Text(NOT_A_CRAMP, style="italic"),
                 cell("—" if cramp.intensity is None else str(cramp.intensity)),
                 cell(duration_text(cramp.duration_s) or "—"),
-            ]
-            if shown == len(COLUMNS):
-                cells.append(cell(title(cramp.ended_by) or "—", cut="ellipsis"))
-            table.add_row(*cells, key=cramp.id)
+                cell(title(cramp.ended_by) or "—", cut="ellipsis"),
+            )
+            table.add_row(*(cells[index] for index in shown), key=cramp.id)
         if current is not None and current in table.rows:
             table.move_cursor(row=table.get_row_index(current))
+        elif current is not None and table.row_count:  # it was deleted (or filtered out): the one below it
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("filter-"):

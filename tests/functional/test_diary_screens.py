@@ -263,16 +263,21 @@ async def test_every_column_shown_is_whole_at_any_width_and_what_ended_a_cramp_i
     app = app_with_clock(hermetic_home, clock)
     async with app.run_test(size=(100, 24)) as pilot:
         table = await open_diary(app, pilot)
-        for width, ended_by_shown in ((100, True), (60, False), (72, True), (69, True), (68, False), (80, True)):
+        all_but_ended_by = ["Date", "Time", "Leg", "Muscle", "Pain", "Duration"]
+        for width, left_out in (
+            (100, []), (60, ["Ended by"]), (72, []), (69, []), (68, ["Ended by"]), (56, ["Ended by", "Leg"]),
+            (50, ["Ended by", "Leg"]), (41, ["Ended by", "Leg", "Duration"]), (80, []),
+        ):
             await pilot.resize_terminal(width, 24)
             await settle(app, pilot)
             labels = [str(column.label) for column in table.columns.values()]
-            assert labels[:6] == ["Date", "Time", "Leg", "Muscle", "Pain", "Duration"]
-            assert ("Ended by" in labels) is ended_by_shown, width
+            assert labels == [label for label in [*all_but_ended_by, "Ended by"] if label not in left_out], width
+            ended_by_shown = not left_out
             assert table.virtual_size.width <= table.scrollable_content_region.width, f"scrolls sideways at {width}"
             assert table.row_count == 9 and len(cell_texts(table.get_row_at(0))) == len(labels)
             status = text_of(app, "#diary-status")
             assert ("enter: details" in status) is not ended_by_shown
+            assert bool(app.screen.query("#diary-taps")) is False or app.screen.query_one("#diary-taps").display is (width < 60)
             if width >= 80:
                 assert "Stretch the calf" in screen_text(app)
             elif ended_by_shown:
@@ -283,3 +288,36 @@ async def test_every_column_shown_is_whole_at_any_width_and_what_ended_a_cramp_i
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CrampDetailScreen) and "Stretch the calf" in screen_text(app)
+
+
+async def test_after_a_delete_the_entry_below_is_selected(hermetic_home, clock):
+    seed(hermetic_home, count=5)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        await pilot.press("down", "down")
+        below = cell_texts(table.get_row_at(3))
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert table.row_count == 4 and table.cursor_row == 2 and cell_texts(table.get_row_at(2)) == below
+        await pilot.press("end", "d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert table.row_count == 3 and table.cursor_row == 2  # the last one gone: the new last
+
+
+async def test_in_the_filter_boxes_the_footer_says_escape_goes_back_to_the_list(hermetic_home, clock):
+    seed(hermetic_home, count=2)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_diary(app, pilot)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert "esc list" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.focused is table and isinstance(app.screen, DiaryScreen)
+        assert "esc home" in screen_text(app).splitlines()[-1]
