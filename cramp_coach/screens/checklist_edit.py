@@ -27,10 +27,10 @@ class ChecklistEditScreen(CoachScreen[None]):
         Binding("escape", "done", "done"),
         Binding("a", "add", "add"),
         Binding("r", "rename", "rename"),
-        Binding("h", "hide", "hide/show"),
+        Binding("h", "hide", "hide"),  # (or show: a hidden item says "hidden")
         Binding("shift+up,K", "move(-1)", "up", key_display="K"),
         Binding("shift+down,J", "move(1)", "down", key_display="J"),
-        Binding("R", "restore", "restore defaults"),
+        Binding("R", "restore", "restore defaults", show=False),  # rare: in the palette (and a button on a phone)
     ]
 
     def __init__(self) -> None:

@@ -187,6 +187,8 @@ class ReliefScreen(GuidedRoutineScreen):
         if self.has_class("narrow"):  # "it's gone" is a button right below
             return super().caption()
         if run.holding and super().caption().startswith("hold"):
+            if self.size.width < 66:  # on one line at 60 columns
+                return "hold until it lets go · n when it eases · ⏎ it's gone"
             return "hold until it lets go · n when it eases · enter when it's gone"
         return super().caption() or "enter when it's gone"
 

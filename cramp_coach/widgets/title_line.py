@@ -3,13 +3,15 @@ and leg, and how long the cramp has lasted).
 
 It is one widget where a row of two would take three (the row and its two parts): less to style
 and lay out before the first frame, and less to draw when the status changes each second. The
-title is cut with "…" when the line is too short for both; the status always shows.
+title is cut with "…" when the line is too short for both; the status always shows, at least two
+cells from the title.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
@@ -50,6 +52,6 @@ class TitleLine(Widget):
 
     def render(self) -> Content:
         width = self.size.width or self._status_width * 4  # (before layout: any width will do)
-        status_width = min(self._status_width, width)
+        status_width = min(max(self._status_width, cell_len(self._status) + 2), width)  # a longer status keeps a gap
         status = Content.styled(self._status, self.get_visual_style("title-line--status")).right(status_width)
         return self._title.truncate(width - status_width, ellipsis=True, pad=True) + status

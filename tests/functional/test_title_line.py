@@ -40,6 +40,15 @@ async def test_the_title_is_cut_to_fit_and_the_status_shows_whole(title, width):
         assert app.is_running  # markup in the title ran nothing
 
 
+async def test_a_status_longer_than_its_room_keeps_a_gap_from_the_title():
+    app = OneLine()
+    async with app.run_test(size=(40, 3)) as pilot:
+        app.query_one(TitleLine).show(title=literal("Front of the thigh (quadriceps) · both legs"), status="Cramp so far 131:23")
+        await pilot.pause()
+        shown = screen_text(app).splitlines()[0]
+        assert shown.endswith("…  Cramp so far 131:23")
+
+
 async def test_an_unchanged_line_is_not_redrawn():
     app = OneLine()
     async with app.run_test(size=(60, 3)) as pilot:
