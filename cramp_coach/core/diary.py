@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cached_property
@@ -19,6 +20,8 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from cramp_coach.core.cachefile import header_of, read_cache, write_cache
+from cramp_coach.core.cachefile import is_current as cache_is_current
 from cramp_coach.core.models import (
     DIARY_MUSCLES,
     LEGS,
@@ -28,7 +31,7 @@ from cramp_coach.core.models import (
     night_of,
 )
 from cramp_coach.core.record import record
-from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError, collection_paused
+from cramp_coach.core.storage import CorruptFileError, SafeJSONStorage, StorageError, collection_paused, file_identity
 
 DIARY_FILE = "diary.json"
 CRAMPS = "cramps"
@@ -315,6 +318,24 @@ class ImportResult:
 
 EMPTY_TABLE: tuple[tuple[str, ...], list[str], list[Any]] = ((), [], [])
 _STARTED = attrgetter("started_at")
+HEAD_ROWS = 80  # the newest entries kept beside the diary (``diary.json.head``): a first page that is read at once
+HEAD_FILE_LIMIT = 16 * 2**20  # bytes (80 entries with the longest notes are far under this)
+
+
+def newest_rows(keys: tuple[str, ...], rows: list[Any], count: int) -> list[Any]:
+    """The ``count`` newest of a packed table's cramp ``rows``, newest first (as the stored order
+    breaks ties)."""
+    where = keys.index("started_at") if "started_at" in keys else None
+    parse = datetime.fromisoformat
+    if where is not None and set(map(type, rows)) <= {tuple}:  # every row by position: parsed in C
+        moments = list(map(parse, map(itemgetter(where), rows)))
+        newest = sorted(range(len(rows)), key=moments.__getitem__, reverse=True)[:count]  # (mostly in order: quick)
+        return [rows[index] for index in newest]
+
+    def started(row: Any) -> datetime:
+        return parse(row[where] if where is not None and type(row) is tuple else row["started_at"])
+
+    return heapq.nlargest(count, rows, key=started)
 
 
 class DiarySnapshot:
@@ -367,17 +388,7 @@ class DiarySnapshot:
         if "cramps" in self.__dict__:
             return sorted(self.cramps, key=_STARTED, reverse=True)[:count]
         keys, rows = self._table(CRAMPS)
-        where = keys.index("started_at") if "started_at" in keys else None
-        parse = datetime.fromisoformat
-        if where is not None and set(map(type, rows)) <= {tuple}:  # every row by position: parsed in C
-            moments = list(map(parse, map(itemgetter(where), rows)))
-            newest = sorted(range(len(rows)), key=moments.__getitem__, reverse=True)[:count]  # (mostly in order: quick)
-            return cramps_from_rows(keys, [rows[index] for index in newest])
-
-        def started(row: Any) -> datetime:
-            return parse(row[where] if where is not None and type(row) is tuple else row["started_at"])
-
-        return cramps_from_rows(keys, heapq.nlargest(count, rows, key=started))
+        return cramps_from_rows(keys, newest_rows(keys, rows, count))
 
     def kept_value(self, key: str, default: Any = None) -> Any:
         """A value the app keeps in the diary, as it was at the read."""
@@ -400,8 +411,10 @@ class Diary:
             write_hook=stamp_version,
             check_record=check_added_record,
             is_current=is_current,
+            keep_beside=self._keep_head,
         )
         self.storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
+        self.head_path = self.path.with_name(self.path.name + ".head")
         self.storage.remove_leftover_temp_files()
 
     def check(self) -> None:
@@ -443,6 +456,40 @@ class Diary:
     def night(self, night: date) -> Night:
         """The record of one night (an empty one if none was kept)."""
         return self.nights().get(night, Night(night=night))
+
+    def first_page(self, count: int) -> tuple[list[Cramp], int] | None:
+        """The ``count`` newest entries, newest first, and how many the diary holds, from the head kept
+        beside it (a few kilobytes: at once, where reading all of a large diary takes a while).
+        ``None`` when the head cannot say: ``count`` is more than it keeps, it is missing, torn or
+        another file's (the diary was written since), or a journal holds entries it does not have."""
+        if count > HEAD_ROWS:
+            return None
+        try:
+            info = os.stat(self.path)
+            if not stat.S_ISREG(info.st_mode) or os.path.lexists(self.storage.journal_path):
+                return None
+        except OSError:
+            return None
+        head = read_cache(self.head_path, file_identity(info), HEAD_FILE_LIMIT)
+        if not (isinstance(head, tuple) and len(head) == 3):
+            return None
+        keys, rows, entries = head
+        if type(keys) is not tuple or not all(type(key) is str for key in keys) or type(rows) is not list or type(entries) is not int:
+            return None
+        return cramps_from_rows(keys, rows[:count]), entries
+
+    def _keep_head(self, identity: str, packed: Any) -> None:
+        """Keep the newest entries beside the diary, for :meth:`first_page` (best effort: without a
+        current head the first page is read from the diary itself). Told of every read too: a head
+        already kept for this very file is left as it is."""
+        if cache_is_current(header_of(self.head_path), identity):
+            return
+        keys, _, rows = packed["tables"].get(CRAMPS, EMPTY_TABLE)
+        try:
+            head = (tuple(keys), newest_rows(keys, rows, HEAD_ROWS), len(rows))
+        except (ValueError, TypeError, KeyError, IndexError):  # a row this version would not have cached
+            return
+        write_cache(self.head_path, identity, head)
 
     def snapshot(self) -> DiarySnapshot:
         """Cramps, nights and kept values from one read of the file."""

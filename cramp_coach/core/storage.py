@@ -234,7 +234,7 @@ def is_packed(value: Any) -> bool:
     return True
 
 
-def _identity(info: os.stat_result) -> str:
+def file_identity(info: os.stat_result) -> str:
     """What changes whenever the file is replaced or edited: device, inode, size, modification time."""
     return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
@@ -355,6 +355,7 @@ class SafeJSONStorage(Storage):
         write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         check_record: Callable[[str, dict[str, Any]], str | None] | None = None,
         is_current: Callable[[dict[str, Any]], bool] | None = None,
+        keep_beside: Callable[[str, Packed], None] | None = None,
     ):
         self.path = Path(path)
         try:
@@ -368,6 +369,7 @@ class SafeJSONStorage(Storage):
         self._write_hook = write_hook
         self._check_record = check_record
         self._is_current = is_current  # a file the load hook must migrate is not cached (or journalled)
+        self._keep_beside = keep_beside  # told of the checked contents each time the cache is written or read
         self._state = threading.local()  # each thread's own transaction (the app saves from workers)
         self.writes = 0
         self.appends = 0
@@ -417,7 +419,7 @@ class SafeJSONStorage(Storage):
         self._held = data
         self.writes += 1
         try:
-            identity = _identity(os.stat(target))
+            identity = file_identity(os.stat(target))
         except OSError:
             identity = None
         if identity is not None:
@@ -460,9 +462,11 @@ class SafeJSONStorage(Storage):
         if info is None:
             return None
         if stat.S_ISREG(info.st_mode) and self._load_hook is not None:
-            cached = self._read_cache(_identity(info))
+            cached = self._read_cache(file_identity(info))
             if cached is not None:
-                return cached, _identity(info)  # it was checked (and is in this version's schema) when cached
+                if self._keep_beside is not None:
+                    self._keep_beside(file_identity(info), cached)  # (a head kept by an older version, say, is missing)
+                return cached, file_identity(info)  # it was checked (and is in this version's schema) when cached
         found = self._read_text()
         if found is None or not found[0].strip():
             return None
@@ -495,11 +499,13 @@ class SafeJSONStorage(Storage):
         """Keep the checked contents of the file with ``identity`` (best effort, never fsynced: the
         checksum catches a cache a crash tore, and a missing one only costs a slower read)."""
         write_cache(self.cache_path, identity, with_shared_text(packed))
+        if self._keep_beside is not None:
+            self._keep_beside(identity, packed)
 
     def trusted(self) -> bool:
         """True when the cache holds the diary file as it is now (it was written or checked here)."""
         try:
-            identity = _identity(os.stat(self.path))
+            identity = file_identity(os.stat(self.path))
         except OSError:
             return False
         return is_current(header_of(self.cache_path), identity)
@@ -513,7 +519,7 @@ class SafeJSONStorage(Storage):
         with self.lock:
             if not self.trusted():
                 return False
-            identity = _identity(os.stat(self.path))
+            identity = file_identity(os.stat(self.path))
             lines = self._journal_lines(identity)
             if lines is None or len(lines) >= JOURNAL_FOLD_LINES:
                 return False
@@ -671,7 +677,7 @@ class SafeJSONStorage(Storage):
         if len(raw) > MAX_DIARY_BYTES:
             raise CorruptFileError(self.path, f"is larger than a diary can be ({MAX_DIARY_BYTES // 2**20} MiB)")
         try:
-            return raw.decode("utf-8"), _identity(opened)
+            return raw.decode("utf-8"), file_identity(opened)
         except UnicodeDecodeError:
             raise CorruptFileError(self.path, "is not a text file") from None
 

@@ -266,29 +266,39 @@ class DiaryScreen(CoachScreen[None]):
     # -- loading (off the event loop) --------------------------------------------------------------
     def load(self) -> None:
         """Read the diary in a thread and show it. The first time, the newest page is shown as soon
-        as the file is read, and the other entries (for filters, counts, more rows) follow."""
+        as it is read (from the head the diary keeps beside it, when that is current), and the other
+        entries (for filters, counts, more rows) follow."""
         first = not self._loaded
         page = max(FIRST_PAGE_ROWS, self.size.height)  # a screenful, no more: the rest come with the others
 
-        def read():
+        def read() -> tuple[tuple[int, ...] | None, DiarySnapshot | None, tuple[list[Cramp], int] | None]:
             services = self.cc.services
             services.library  # noqa: B018 - step titles for the "Ended by" column, read here rather than on the UI thread
             diary = services.diary()
+            head = diary.first_page(page) if first else None
+            if head is not None:
+                return None, None, head
             signature, snapshot = diary.signature(), diary.snapshot()
-            return signature, snapshot, snapshot.newest(page) if first else None
+            return signature, snapshot, (snapshot.newest(page), snapshot.entry_count()) if first else None
 
         self.cc.diary_job(DiaryJob(run=read, done=self._read, write=False, what="the diary", failed=self._failed))
 
-    def _read(self, loaded: tuple[tuple[int, ...] | None, DiarySnapshot, list[Cramp] | None]) -> None:
-        signature, snapshot, newest = loaded
-        job = DiaryJob(
+    def _read(self, loaded: tuple[tuple[int, ...] | None, DiarySnapshot | None, tuple[list[Cramp], int] | None]) -> None:
+        signature, snapshot, first_page = loaded
+
+        def rest() -> tuple[list[Cramp], dict[date, Night], tuple[int, ...] | None]:
+            if snapshot is None:  # the first page came from the head: now the whole diary
+                diary = self.cc.services.diary()
+                read_signature, read = diary.signature(), diary.snapshot()
+            else:
+                read_signature, read = signature, snapshot
             # The nights too: the night form then opens at once, so keys typed right after n reach it.
-            run=lambda: (sorted(snapshot.cramps, key=lambda cramp: cramp.started_at, reverse=True), snapshot.nights),
-            done=lambda loaded: self._show_loaded(loaded[0], loaded[1], signature),
-            write=False, what="the diary", failed=self._failed,
-        )
-        if newest is not None and not self._loaded:
-            self._show_first_page(newest, snapshot.entry_count())
+            return sorted(read.cramps, key=lambda cramp: cramp.started_at, reverse=True), read.nights, read_signature
+
+        job = DiaryJob(run=rest, done=lambda loaded: self._show_loaded(*loaded), write=False, what="the diary", failed=self._failed)
+        if first_page is not None and not self._loaded:
+            newest, entries = first_page
+            self._show_first_page(newest, entries)
             # The rest once the first page is on the glass (a thread holding the GIL would slow its drawing).
             if newest:
                 self.query_one(HistoryTable).when_painted(lambda: self.cc.diary_job(job), with_rows=True)

@@ -321,3 +321,28 @@ async def test_in_the_filter_boxes_the_footer_says_escape_goes_back_to_the_list(
         await settle(app, pilot)
         assert app.focused is table and isinstance(app.screen, DiaryScreen)
         assert "esc home" in screen_text(app).splitlines()[-1]
+
+
+async def test_the_first_page_comes_from_the_head_then_every_entry_follows(hermetic_home, clock, monkeypatch):
+    from cramp_coach.core.diary import Diary as DiaryStore
+
+    records = [cramp_from_dict({"started_at": f"2026-{month:02d}-{day:02d}T03:00:00+00:00", "muscle": "calf", "note": f"{month}/{day}"})
+               for month in range(1, 11) for day in range(1, 29)]
+    DiaryStore(hermetic_home).import_records(records)  # a full write: the head is kept beside the diary
+    pages = []
+    first_page = DiaryStore.first_page
+
+    def spied(self, count):
+        page = first_page(self, count)
+        pages.append(page)
+        return page
+
+    monkeypatch.setattr(DiaryStore, "first_page", spied)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        await settle(app, pilot)
+        assert pages and pages[0] is not None and pages[0][1] == len(records)
+        assert table.row_count == len(records)  # then every entry, newest first
+        assert cell_texts(table.get_row_at(0))[0] == "2026-10-28"
+        assert text_of(app, "#diary-status").startswith(f"{len(records)} cramps")

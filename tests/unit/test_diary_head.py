@@ -1,0 +1,106 @@
+"""The head kept beside the diary (``diary.json.head``): the newest entries, read at once for the
+diary screen's first page, and never used when it could be wrong."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from cramp_coach.core.diary import HEAD_ROWS, Diary
+from cramp_coach.core.models import cramp_from_dict
+
+HOSTILE_NOTE = "[/] [@click=app.quit]x[/] \x1b[31mred \u202e " + "x" * 1_950  # (a note holds 2,000 at most)
+
+
+def cramp(moment: str, **fields):
+    record = {"started_at": moment, "muscle": "calf", "leg": "left", "intensity": 6}
+    record.update(fields)
+    return cramp_from_dict(record)
+
+
+def many(count: int) -> list:
+    """``count`` cramps over ``count`` nights, in mixed time zones and not in order."""
+    zones = ["+01:00", "-05:00", "+00:00", "+09:00"]
+    days = [(n * 37) % count for n in range(count)]
+    return [cramp(f"2020-01-01T03:{n % 60:02d}:00{zones[n % 4]}".replace("2020-01-01", f"{2020 + day // 300}-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}"),
+                  note=HOSTILE_NOTE if n % 50 == 0 else f"night {n}") for n, day in enumerate(days)]
+
+
+@pytest.fixture
+def written(hermetic_home) -> Diary:
+    """A diary of 300 entries written in full (as an import or an edit writes it)."""
+    diary = Diary(hermetic_home)
+    diary.import_records(many(300))
+    return Diary(hermetic_home)
+
+
+@pytest.mark.parametrize("count", [1, 24, HEAD_ROWS])
+def test_the_first_page_is_the_newest_entries_as_the_whole_diary_says(written, count):
+    snapshot = written.snapshot()
+    page = written.first_page(count)
+    assert page is not None
+    assert page == (snapshot.newest(count), 300)
+    assert [entry.note for entry in page[0]] == [entry.note for entry in snapshot.newest(count)]  # hostile text as written
+
+
+def test_the_head_is_private_and_small(written):
+    head = written.head_path
+    assert stat.S_IMODE(head.stat().st_mode) == 0o600
+    assert head.stat().st_size < written.path.stat().st_size / 2
+
+
+def test_more_than_the_head_keeps_is_read_from_the_diary(written):
+    assert written.first_page(HEAD_ROWS + 1) is None
+
+
+def test_a_journal_means_the_head_cannot_say(written):
+    written.add_cramp(cramp("2030-01-01T03:00:00+00:00"))  # appended to the journal: the newest of all
+    assert written.storage.journal_path.exists()
+    assert written.first_page(24) is None
+    assert written.snapshot().newest(1)[0].started_at.year == 2030
+
+
+def test_after_a_full_write_the_head_is_current_again(written):
+    newest = written.add_cramp(cramp("2030-01-01T03:00:00+00:00"))
+    written.update_cramp(newest.with_changes(note="edited"))  # a full write: the journal goes into the file
+    page = written.first_page(3)
+    assert page is not None and page[0][0].note == "edited" and page[1] == 301
+
+
+def test_a_diary_changed_by_another_program_makes_the_head_stale(written):
+    text = written.path.read_text()
+    written.path.write_text(text.replace("night 7", "night seven"))  # same size or not: another identity
+    os.utime(written.path, ns=(1, 1))
+    assert written.first_page(24) is None
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a cache\n", b"\x00" * 100])
+def test_a_torn_or_garbled_head_is_not_used(written, garbage):
+    written.head_path.write_bytes(garbage)
+    assert written.first_page(24) is None
+    written.snapshot()  # the next read keeps a good head again
+    assert written.first_page(24) is not None
+
+
+def test_a_head_of_the_wrong_shape_is_not_used(written, monkeypatch):
+    from cramp_coach.core import cachefile, storage
+
+    identity = storage.file_identity(os.stat(written.path))
+    for value in (["keys", [], 1], (("started_at",), "rows", 1), ((1, 2), [], 1), (("started_at",), [], "300")):
+        cachefile.write_cache(written.head_path, identity, value)
+        assert written.first_page(24) is None
+
+
+def test_a_diary_kept_by_an_older_version_gets_its_head_at_the_next_read(written):
+    written.head_path.unlink()
+    assert written.first_page(24) is None
+    written.snapshot()
+    assert written.first_page(24) is not None
+
+
+def test_an_empty_diary_has_an_empty_first_page(hermetic_home):
+    diary = Diary(hermetic_home)
+    diary.import_records([])
+    assert Diary(hermetic_home).first_page(24) in (None, ([], 0))
