@@ -459,23 +459,38 @@ class Diary:
 
     def first_page(self, count: int) -> tuple[list[Cramp], int] | None:
         """The ``count`` newest entries, newest first, and how many the diary holds, from the head kept
-        beside it (a few kilobytes: at once, where reading all of a large diary takes a while).
-        ``None`` when the head cannot say: ``count`` is more than it keeps, it is missing, torn or
-        another file's (the diary was written since), or a journal holds entries it does not have."""
+        beside it and the journal (a few kilobytes: at once, where reading all of a large diary takes
+        a while). ``None`` when they cannot say: ``count`` is more than the head keeps, or the head is
+        missing, torn or another file's (the diary was written since), or the journal is unreadable.
+        The count can be one high for a moment in a rare case (a journal line repeating an entry
+        older than the head); the full read that follows has it right."""
         if count > HEAD_ROWS:
             return None
         try:
             info = os.stat(self.path)
-            if not stat.S_ISREG(info.st_mode) or os.path.lexists(self.storage.journal_path):
-                return None
         except OSError:
             return None
-        head = read_cache(self.head_path, file_identity(info), HEAD_FILE_LIMIT)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        identity = file_identity(info)
+        head = read_cache(self.head_path, identity, HEAD_FILE_LIMIT)
         if not (isinstance(head, tuple) and len(head) == 3):
             return None
         keys, rows, entries = head
         if type(keys) is not tuple or not all(type(key) is str for key in keys) or type(rows) is not list or type(entries) is not int:
             return None
+        journal = self.storage.journal_records(identity)
+        if journal is None:
+            return None
+        if journal:  # cramps saved since the file was written (a relief run, ``log``): usually the newest
+            where = keys.index("id") if "id" in keys else None
+            known = {row[where] if type(row) is tuple and where is not None else row.get("id") for row in rows if type(row) in (tuple, dict)}
+            added = []
+            for table, doc in journal:
+                if table == CRAMPS and doc.get("id") not in known:
+                    known.add(doc.get("id"))
+                    added.append(doc)
+            rows, entries = newest_rows(keys, [*rows, *added], count), entries + len(added)
         return cramps_from_rows(keys, rows[:count]), entries
 
     def _keep_head(self, identity: str, packed: Any) -> None:

@@ -598,6 +598,18 @@ class SafeJSONStorage(Storage):
             entries.append(entry if isinstance(entry, dict) else {"unreadable": text[:200]})
         return entries
 
+    def journal_records(self, identity: str) -> list[tuple[str, dict[str, Any]]] | None:
+        """The valid records the journal adds to the file with ``identity`` (table, record), in order
+        (``[]`` when there is no journal for it); ``None`` when the journal cannot be read."""
+        entries = self._journal_lines(identity)
+        if entries is None:
+            return None
+        return [
+            (entry["table"], entry["doc"]) for entry in entries
+            if isinstance(entry.get("table"), str) and isinstance(entry.get("doc"), dict)
+            and (self._check_record is None or self._check_record(entry["table"], entry["doc"]) is None)
+        ]
+
     def _with_journal(self, packed: Packed, identity: str) -> Packed:
         """``packed`` with the journal's records added (each once, by id), in journal order, under the
         ids TinyDB would have given them; records that are not valid are left out (and kept aside

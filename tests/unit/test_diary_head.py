@@ -55,11 +55,20 @@ def test_more_than_the_head_keeps_is_read_from_the_diary(written):
     assert written.first_page(HEAD_ROWS + 1) is None
 
 
-def test_a_journal_means_the_head_cannot_say(written):
-    written.add_cramp(cramp("2030-01-01T03:00:00+00:00"))  # appended to the journal: the newest of all
+def test_entries_in_the_journal_join_the_first_page(written):
+    saved = [written.add_cramp(cramp(f"2030-01-0{day}T03:00:00+00:00", note=f"journal {day}")) for day in (2, 1)]
+    old = written.add_cramp(cramp("2001-01-01T03:00:00+00:00"))  # older than every entry: not on the first page
+    written.add_cramp(saved[0])  # the same entry again (a retried save): once
     assert written.storage.journal_path.exists()
+    page = written.first_page(24)
+    assert page is not None and page[1] == 303
+    assert page[0] == written.snapshot().newest(24)
+    assert [entry.note for entry in page[0][:2]] == ["journal 2", "journal 1"] and old not in page[0]
+
+
+def test_an_unreadable_journal_means_the_head_cannot_say(written, monkeypatch):
+    monkeypatch.setattr(written.storage, "journal_records", lambda identity: None)
     assert written.first_page(24) is None
-    assert written.snapshot().newest(1)[0].started_at.year == 2030
 
 
 def test_after_a_full_write_the_head_is_current_again(written):
@@ -104,3 +113,15 @@ def test_an_empty_diary_has_an_empty_first_page(hermetic_home):
     diary = Diary(hermetic_home)
     diary.import_records([])
     assert Diary(hermetic_home).first_page(24) in (None, ([], 0))
+
+
+def test_a_journal_line_that_is_not_a_valid_entry_is_left_out_as_the_full_read_leaves_it(written):
+    import json
+
+    written.add_cramp(cramp("2030-01-01T03:00:00+00:00"))
+    bad = {"table": "cramps", "doc": {"id": "bad", "started_at": "2099-01-01T00:00:00+00:00", "muscle": "[/] \x1b[2J", "intensity": 99}}
+    with open(written.storage.journal_path, "a", encoding="utf-8") as journal:
+        journal.write(json.dumps(bad) + "\n" + '{"table": "cramps", "doc": ')  # and a line a crash tore
+    page = written.first_page(24)
+    assert page is not None and page[0] == written.snapshot().newest(24) and page[1] == 301
+    assert all(entry.id != "bad" for entry in page[0])
