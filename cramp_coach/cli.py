@@ -178,7 +178,7 @@ def _open_diary():
     from cramp_coach.core.diary import Diary
     from cramp_coach.core.paths import data_dir
 
-    return Diary(data_dir())  # an unreadable file raises StorageError on first use, and is never written
+    return Diary(data_dir(), keep_head=False)  # an unreadable file raises StorageError on first use, and is never written
 
 
 def _path(path: Path | str) -> str:

@@ -402,7 +402,9 @@ class DiarySnapshot:
 class Diary:
     """The user's diary file."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, keep_head: bool = True):
+        """``keep_head``: keep the newest entries beside the diary (see :meth:`first_page`), which only
+        the diary screen reads; a command in the shell leaves that to the app's next read."""
         self.path = folder / DIARY_FILE
         self._db = TinyDB(
             self.path,
@@ -411,7 +413,7 @@ class Diary:
             write_hook=stamp_version,
             check_record=check_added_record,
             is_current=is_current,
-            keep_beside=self._keep_head,
+            keep_beside=self._keep_head if keep_head else None,
         )
         self.storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self.head_path = self.path.with_name(self.path.name + ".head")

@@ -125,3 +125,14 @@ def test_a_journal_line_that_is_not_a_valid_entry_is_left_out_as_the_full_read_l
     page = written.first_page(24)
     assert page is not None and page[0] == written.snapshot().newest(24) and page[1] == 301
     assert all(entry.id != "bad" for entry in page[0])
+
+
+def test_a_command_in_the_shell_leaves_the_head_to_the_app(hermetic_home):
+    Diary(hermetic_home, keep_head=False).import_records(many(100))
+    shell = Diary(hermetic_home, keep_head=False)
+    shell.snapshot()
+    assert not shell.head_path.exists()
+    app = Diary(hermetic_home)
+    assert app.first_page(24) is None  # this once: the first page comes from the whole diary
+    app.snapshot()
+    assert app.first_page(24) == (app.snapshot().newest(24), 100)
