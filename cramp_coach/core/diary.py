@@ -481,6 +481,12 @@ class Diary:
         keys, rows, entries = head
         if type(keys) is not tuple or not all(type(key) is str for key in keys) or type(rows) is not list or type(entries) is not int:
             return None
+        try:
+            return self._page_with_journal(identity, keys, rows, entries, count)
+        except Exception:  # noqa: BLE001 - the head is only a shortcut: anything wrong with it means the full read
+            return None
+
+    def _page_with_journal(self, identity: str, keys: tuple[str, ...], rows: list[Any], entries: int, count: int) -> tuple[list[Cramp], int] | None:
         journal = self.storage.journal_records(identity)
         if journal is None:
             return None

@@ -40,17 +40,19 @@ NOT_PROOF = "What your diary shows, not proof of cause: cramps come and go for m
 _last_report: dict[str, Any] = {}
 
 
-def build_report(services) -> InsightsReport:
-    """The insights report from one read of the diary (runs in a worker thread)."""
+def build_report(services) -> tuple[InsightsReport, tuple[Content, ...]]:
+    """The insights report from one read of the diary, and what the screen shows of it (both in a
+    worker thread: the statistics behind the comparisons take a while, and the screen must not wait)."""
     from cramp_coach.core.insights import build_insights
 
     book = services.checklist()
-    return build_insights(book.diary.snapshot(), book.defaults, services.wall_clock())
+    report = build_insights(book.diary.snapshot(), book.defaults, services.wall_clock())
+    return report, (habits_text(report), heatmap(report), insights_text(report), trial_text(report))
 
 
 def _cell(kind: str) -> Content:
     mark, colour = CELLS[kind]
-    return Content.from_markup(f"[{colour}]{mark}[/]")
+    return Content.styled(mark, colour)
 
 
 def heatmap(report: InsightsReport) -> Content:
@@ -155,25 +157,23 @@ class InsightsScreen(CoachScreen[None]):
         except Exception:  # noqa: BLE001 - a folder that cannot even be looked at: the read says why
             key = None
         if key is not None and key[1] is not None and _last_report.get("key") == key:
-            self._show(_last_report["report"])
+            self._show(_last_report["shown"])
             return
 
-        def made(report: InsightsReport) -> None:
+        def made(shown: tuple[InsightsReport, tuple[Content, ...]]) -> None:
             if key is not None:
-                _last_report.update(key=key, report=report)
-            self._show(report)
+                _last_report.update(key=key, shown=shown)
+            self._show(shown)
 
         self.cc.diary_job(DiaryJob(run=lambda: build_report(services), done=made, write=False, what="the diary", failed=self._failed))
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#habits", Static).update(Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error))))
 
-    def _show(self, report: InsightsReport) -> None:
-        self.report = report
-        self.query_one("#habits", Static).update(habits_text(report))
-        self.query_one("#heatmap", Static).update(heatmap(report))
-        self.query_one("#insights", Static).update(insights_text(report))
-        self.query_one("#trial", Static).update(trial_text(report))
+    def _show(self, shown: tuple[InsightsReport, tuple[Content, ...]]) -> None:
+        self.report, texts = shown
+        for where, text in zip(("#habits", "#heatmap", "#insights", "#trial"), texts, strict=True):
+            self.query_one(where, Static).update(text)
 
     def action_trial(self) -> None:
         """Start the 6-week stretching trial tonight, or stop the one running."""

@@ -136,3 +136,11 @@ def test_a_command_in_the_shell_leaves_the_head_to_the_app(hermetic_home):
     assert app.first_page(24) is None  # this once: the first page comes from the whole diary
     app.snapshot()
     assert app.first_page(24) == (app.snapshot().newest(24), 100)
+
+
+def test_a_head_whose_rows_cannot_be_read_means_the_full_read(written):
+    from cramp_coach.core import cachefile, storage
+
+    identity = storage.file_identity(os.stat(written.path))
+    cachefile.write_cache(written.head_path, identity, (("started_at", "id"), [("not a time", "x"), 7], 2))
+    assert written.first_page(24) is None
