@@ -144,3 +144,12 @@ def test_a_head_whose_rows_cannot_be_read_means_the_full_read(written):
     identity = storage.file_identity(os.stat(written.path))
     cachefile.write_cache(written.head_path, identity, (("started_at", "id"), [("not a time", "x"), 7], 2))
     assert written.first_page(24) is None
+
+
+def test_a_head_that_cannot_be_written_never_stops_a_save(written):
+    written.head_path.unlink()
+    written.head_path.mkdir()  # (as a full disk or a read-only file would: the head is not kept)
+    saved = written.add_cramp(cramp("2030-01-01T03:00:00+00:00"))
+    written.update_cramp(saved.with_changes(note="kept"))  # a full write
+    assert Diary(written.path.parent).get_cramp(saved.id).note == "kept"
+    assert written.first_page(24) is None  # and the first page comes from the diary itself
