@@ -477,14 +477,25 @@ class Diary:
         identity = file_identity(info)
         head = read_cache(self.head_path, identity, HEAD_FILE_LIMIT)
         if not (isinstance(head, tuple) and len(head) == 3):
+            if cache_is_current(header_of(self.head_path), identity):  # torn under a good first line:
+                self._drop_head()  # gone, so the next read keeps a good one
             return None
         keys, rows, entries = head
         if type(keys) is not tuple or not all(type(key) is str for key in keys) or type(rows) is not list or type(entries) is not int:
+            self._drop_head()
             return None
         try:
             return self._page_with_journal(identity, keys, rows, entries, count)
         except Exception:  # noqa: BLE001 - the head is only a shortcut: anything wrong with it means the full read
+            self._drop_head()
             return None
+
+    def _drop_head(self) -> None:
+        """Remove a head that cannot be used, so the next read keeps a good one (best effort)."""
+        try:
+            os.unlink(self.head_path)
+        except OSError:
+            pass
 
     def _page_with_journal(self, identity: str, keys: tuple[str, ...], rows: list[Any], entries: int, count: int) -> tuple[list[Cramp], int] | None:
         journal = self.storage.journal_records(identity)
@@ -564,6 +575,18 @@ class Diary:
             if not self._table(CRAMPS).update(cramp.to_dict(), Query().id == cramp.id):
                 raise KeyError(cramp.id)
         return cramp
+
+    def readd_cramp(self, cramp: Cramp) -> Cramp:
+        """Add back a cramp that was deleted elsewhere while it was being edited (the person chose to
+        keep their version). Refused with :class:`EditConflictError` if it has come back since (an
+        undo in another window), so that version is not overwritten unseen either."""
+        with self.storage.transaction():
+            try:
+                current = self.get_cramp(cramp.id)
+            except KeyError:
+                self._table(CRAMPS).insert(cramp.to_dict())
+                return cramp
+        raise EditConflictError(cramp.id, current)
 
     def delete_cramp(self, cramp_id: str) -> Cramp:
         """Remove a cramp; returns it so it can be put back (undo)."""

@@ -153,3 +153,10 @@ def test_a_head_that_cannot_be_written_never_stops_a_save(written):
     written.update_cramp(saved.with_changes(note="kept"))  # a full write
     assert Diary(written.path.parent).get_cramp(saved.id).note == "kept"
     assert written.first_page(24) is None  # and the first page comes from the diary itself
+
+
+def test_a_head_torn_under_a_good_first_line_is_replaced_at_the_next_read(written):
+    written.head_path.write_bytes(written.head_path.read_bytes()[:100])
+    assert written.first_page(24) is None
+    written.snapshot()
+    assert written.first_page(24) == (written.snapshot().newest(24), 300)
