@@ -318,6 +318,9 @@ class DiaryScreen(CoachScreen[None]):
     def _failed(self, error: Exception) -> None:
         self._loaded = True  # not again on every poll: only when the file changes
         self._signature = self._current_signature()
+        if not self._cramps and self._shown:  # a first page from the head, and the rest could not be read:
+            self._shown = []  # show nothing rather than entries that filters, stats and keys cannot see
+            self._fill_table()
         self.query_one("#diary-status", Static).update(
             Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error)))
         )
@@ -338,6 +341,10 @@ class DiaryScreen(CoachScreen[None]):
             return self.cc.services.diary().signature()
         except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next load says why
             return None
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:  # back from home or a dialog: what changed meanwhile shows now, not at the next look
+            self._check_for_changes()
 
     def _check_for_changes(self) -> None:
         """Pick up entries written by another window or by `cramp-coach log`."""
@@ -598,8 +605,14 @@ class DiaryScreen(CoachScreen[None]):
             self.app.switch_mode("home")
 
     # -- writes (off the event loop, through the app's one safe path) ---------------------------------
-    MESSAGES = {"add": "Cramp added", "update": "Changes saved", "restore": "Cramp restored", "delete": "Cramp deleted: u to undo"}
-    WHAT = {"add": "the cramp you added", "update": "your changes to this cramp", "restore": "the cramp you put back", "delete": "deleting this cramp"}
+    MESSAGES = {
+        "add": "Cramp added", "update": "Changes saved", "restore": "Cramp restored", "delete": "Cramp deleted: u to undo",
+        "readd": "Your version saved",
+    }
+    WHAT = {
+        "add": "the cramp you added", "update": "your changes to this cramp", "restore": "the cramp you put back",
+        "delete": "deleting this cramp", "readd": "your version of this cramp",
+    }
 
     def _write(self, kind: str, cramp: Cramp, expected: Cramp | None = None) -> None:
         diary = self.cc.services.diary
@@ -607,6 +620,8 @@ class DiaryScreen(CoachScreen[None]):
         def write():
             if kind in ("add", "restore"):
                 return diary().add_cramp(cramp)
+            if kind == "readd":  # deleted elsewhere, and kept: refused if it has come back meanwhile
+                return diary().readd_cramp(cramp)
             if kind == "update":
                 return diary().update_cramp(cramp, expected=expected) if expected is not None else diary().update_cramp(cramp)
             return diary().delete_cramp(cramp.id)
@@ -630,7 +645,7 @@ class DiaryScreen(CoachScreen[None]):
 
         def chosen(choice: str | None) -> None:
             if choice == "mine":
-                self._write("add" if current is None else "update", mine, expected=current)
+                self._write("readd" if current is None else "update", mine, expected=current)
             elif choice == "theirs":
                 self.notify("Kept the version saved elsewhere; your changes were dropped.", timeout=5)
                 self.load()

@@ -346,3 +346,34 @@ async def test_the_first_page_comes_from_the_head_then_every_entry_follows(herme
         assert table.row_count == len(records)  # then every entry, newest first
         assert cell_texts(table.get_row_at(0))[0] == "2026-10-28"
         assert text_of(app, "#diary-status").startswith(f"{len(records)} cramps")
+
+
+async def test_entries_saved_elsewhere_show_as_soon_as_the_diary_is_back_on_screen(hermetic_home, clock):
+    seed(hermetic_home, count=2)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        app.switch_mode("home")
+        await pilot.pause()
+        Diary(hermetic_home).add_cramp(cramp_from_dict({"started_at": "2026-11-09T03:00:00+00:00", "muscle": "foot"}))
+        app.switch_mode("diary")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 3  # without waiting for the next look at the file (every 2 s)
+
+
+async def test_when_the_rest_cannot_be_read_the_first_page_goes_too(hermetic_home, clock, monkeypatch):
+    from cramp_coach.core.diary import Diary as DiaryStore
+    from cramp_coach.core.storage import StorageError
+
+    Diary(hermetic_home).import_records([cramp_from_dict({"started_at": f"2026-11-0{day}T03:00:00+00:00", "muscle": "calf"}) for day in range(1, 5)])
+
+    def busy(self):
+        raise StorageError(self.path, "is busy: another cramp-coach is writing the diary right now")
+
+    monkeypatch.setattr(DiaryStore, "snapshot", busy)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_diary(app, pilot)
+        await settle(app, pilot)
+        assert table.row_count == 0 and "cannot be read" in text_of(app, "#diary-status")

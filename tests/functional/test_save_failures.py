@@ -286,6 +286,27 @@ async def test_an_edit_of_an_entry_deleted_elsewhere_can_be_saved_again(hermetic
     assert Diary(hermetic_home).get_cramp("c1").note == "mine"
 
 
+async def test_keeping_mine_after_a_delete_asks_again_if_the_entry_came_back_meanwhile(hermetic_home, clock):
+    seed_one(hermetic_home)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(110, 34)) as pilot:
+        form = await open_edit_form(app, pilot)
+        elsewhere = Diary(hermetic_home)
+        deleted = elsewhere.delete_cramp("c1")
+        form.query_one("#form-note", Input).value = "mine"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "deleted elsewhere" in text_of(app, "#edit-conflict-text")
+        elsewhere.add_cramp(deleted.with_changes(note="restored elsewhere"))  # an undo in another window
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EditConflictScreen)  # not "Cramp added" with the edit dropped
+        assert "changed elsewhere since you opened it" in text_of(app, "#edit-conflict-text")
+        await pilot.press("k")
+        await settle(app, pilot)
+    assert Diary(hermetic_home).get_cramp("c1").note == "mine"
+
+
 async def test_a_note_with_a_line_break_stays_one_line_in_the_form_and_whole_in_the_diary(hermetic_home, clock):
     from textual.widgets import Input
 
