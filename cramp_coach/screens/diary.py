@@ -38,7 +38,7 @@ FIRST_PAGE_ROWS = 24  # at least this many shown first (a screenful), while the 
 POLL_SECONDS = 2.0
 PAINT_WAIT = 0.5  # seconds the reading of the diary waits for the table to be drawn, at most
 # Fixed widths, set before the first layout: the columns never depend on which rows arrived first.
-COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # fits 80 columns with the scrollbar
+COLUMNS = (("Date", 10), ("Time", 5), ("Leg", 5), ("Muscle", 11), ("Pain", 4), ("Duration", 8), ("Ended by", 20))  # (Ended by's width: see below)
 # "Ended by" gets the room the others leave (cut with "…"), or is left out when that is under 10
 # cells; on a narrower screen still, Leg, then Duration, Pain and Time are left out too (enter shows
 # every field). No column is ever cut off at the edge, and the table never scrolls sideways.
@@ -438,7 +438,8 @@ class DiaryScreen(CoachScreen[None]):
         current, row = self._current_id(), table.cursor_row
         table.clear()
         title = self.cc.services.step_title
-        shown = [index for index, (label, _) in enumerate(COLUMNS) if label in {str(column.label) for column in table.columns.values()}]
+        labels = {str(column.label) for column in table.columns.values()}
+        shown = [index for index, (label, _) in enumerate(COLUMNS) if label in labels]
         for cramp in self._shown[: self._limit]:
             cells = (
                 cell(cramp.started_at.strftime("%Y-%m-%d")),
