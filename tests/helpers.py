@@ -38,9 +38,20 @@ def app_with_clock(home: Path, clock, relief: ReliefRequest | None = None, bell:
 
 
 async def settle(app, pilot, rounds: int = 3) -> None:
-    """Let background workers (diary reads and writes) finish and the screen catch up."""
+    """Let background workers (diary reads and writes) finish and the screen catch up.
+
+    A key that ends the app (quit after a save) cancels what is still winding down; that is the
+    app closing, not a failure, so the wait stops there.
+    """
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            if app.is_running:
+                raise
+            return
         await pilot.pause()
 
 
