@@ -21,7 +21,7 @@ def text_of(app, selector: str) -> str:
 
     widget = app.screen.query_one(selector)
     content = getattr(widget, "content", None)
-    if isinstance(content, (Content, Text)):
+    if isinstance(content, (Content, Text)) or hasattr(content, "plain"):
         return content.plain
     if content is None or isinstance(content, str):
         return str(widget.render())

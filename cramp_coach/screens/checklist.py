@@ -25,6 +25,7 @@ from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.hanging import Hanging
 from cramp_coach.widgets.keyline import TapButton, fit_to_size, tap_row
 from cramp_coach.widgets.safe import line, literal
 
@@ -96,13 +97,14 @@ def night_label(night: date, now: datetime) -> str:
     return day if name == day else f"{name} ({day})"
 
 
-def item_prompt(item: ChecklistItem, ticked: bool, narrow: bool = False) -> Content:
+def item_prompt(item: ChecklistItem, ticked: bool, narrow: bool = False) -> Hanging:
     """One line of the list: the box, the title (as written), and the timer for a stretch (on a
-    narrow screen without the key: a button starts it)."""
-    box = ("[x]", "bold") if ticked else "[ ]"
+    narrow screen without the key: a button starts it). A title too long for the line wraps under
+    itself, clear of the box."""
+    box = Content.assemble(("[x]", "bold"), " ") if ticked else Content("[ ] ")
     how = "" if narrow else ", enter starts it"
     timer = (f"· {clock_text(item.stretch.total_seconds)} timer{how}", "dim") if item.stretch else ""
-    return Content.assemble(box, " ", line(item.title), "  " if timer else "", timer)
+    return Hanging([(box, Content.assemble(line(item.title), "  " if timer else "", timer))])
 
 
 class ChecklistScreen(CoachScreen[None]):

@@ -9,7 +9,6 @@ from typing import Any, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cramp_coach.core.formatting import duration_text
@@ -26,6 +25,7 @@ from cramp_coach.core.models import (
 )
 from cramp_coach.core.text import one_line
 from cramp_coach.screens.base import CoachModal
+from cramp_coach.widgets.hanging import Hanging, hanging_rows
 from cramp_coach.widgets.safe import labelled, literal, plain
 
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
@@ -50,8 +50,13 @@ def parse_duration(text: str) -> int | str | None:
     return text
 
 
-def describe_cramp(cramp: Cramp, step_title) -> Content:
-    """Every field of a cramp, one a line, for the detail view (what was written, shown as written)."""
+DETAIL_LABEL_WIDTH = 9
+"""The detail view's labels ("Intensity", the longest), so the answers line up with the fields."""
+
+
+def describe_cramp(cramp: Cramp, step_title) -> Hanging:
+    """Every field of a cramp, one a line, for the detail view (what was written, shown as written;
+    a long note wraps under itself)."""
     rows = [
         ("When", cramp.started_at.strftime("%a %d %b %Y, %H:%M")),
         ("Night of", cramp.night.isoformat()),
@@ -63,7 +68,7 @@ def describe_cramp(cramp: Cramp, step_title) -> Content:
         ("Tags", ", ".join(cramp.tags) or "none"),
         ("Note", cramp.note or "none"),
     ]
-    return Content("\n").join(labelled(f"{label:<10}", value) for label, value in rows)
+    return hanging_rows([(label, literal(value)) for label, value in rows], DETAIL_LABEL_WIDTH)
 
 
 class CrampDetailScreen(CoachModal[str | None]):
@@ -85,7 +90,7 @@ class CrampDetailScreen(CoachModal[str | None]):
             title = "Cramp" if self.cramp.is_cramp else "Not a cramp: kept apart, never counted as a cramp"
             yield Label(title, classes="entry-title")
             if self.cramp.triage:
-                yield Static(labelled("Answers  ", "; ".join(self.cramp.triage)), id="detail-triage")
+                yield Static(hanging_rows([("Answers", literal("; ".join(self.cramp.triage)))], DETAIL_LABEL_WIDTH), id="detail-triage")
             yield Static(describe_cramp(self.cramp, self.cc.services.step_title), id="detail-text")
             yield Static("[b]e[/b] edit   [b]d[/b] delete   [b]esc[/b] close", classes="entry-hint")
 

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.visual import Visual
 from textual.widgets import Static
 
 from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
@@ -23,6 +24,7 @@ from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary import plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.hanging import Hanging
 from cramp_coach.widgets.safe import joined, line, literal
 
 CELLS = {
@@ -40,7 +42,7 @@ NOT_PROOF = "What your diary shows, not proof of cause: cramps come and go for m
 _last_report: dict[str, Any] = {}
 
 
-def build_report(services) -> tuple[InsightsReport, tuple[Content, ...]]:
+def build_report(services) -> tuple[InsightsReport, tuple[Visual, ...]]:
     """The insights report from one read of the diary, and what the screen shows of it (both in a
     worker thread: the statistics behind the comparisons take a while, and the screen must not wait)."""
     from cramp_coach.core.insights import build_insights
@@ -86,30 +88,32 @@ def _group(name: str, group: GroupFigures) -> str:
     return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')} ({group.per_night:.2f} a night)"
 
 
-def comparison_text(comparison: Comparison) -> Content:
+def comparison_rows(comparison: Comparison) -> list[tuple[str, Content]]:
     """One comparison: its label (the item's own title, shown as written), the counts, the
-    difference with its 95% interval, and the verdict."""
-    rows = [line(comparison.label, "bold")]
-    rows.append(Content("  " + _group("after nights with it", comparison.with_)))
-    rows.append(Content("  " + _group("without", comparison.without)))
+    difference with its 95% interval, and the verdict; each figure indented under the label (and
+    wrapping under itself on a narrow screen)."""
+    rows = [("", line(comparison.label, "bold"))]
+    rows.append(("  ", Content(_group("after nights with it", comparison.with_))))
+    rows.append(("  ", Content(_group("without", comparison.without))))
     interval, difference = comparison.interval, comparison.difference
     if interval is None or difference is None:
         needed = plural(comparison.nights_needed, "more night")
-        rows.append(Content.assemble("  ", (NOT_ENOUGH_NIGHTS, "italic"), f" ({needed} needed in the smaller group)"))
+        rows.append(("  ", Content.assemble((NOT_ENOUGH_NIGHTS, "italic"), f" ({needed} needed in the smaller group)")))
     else:
         low, high = interval
         verdict_style = "italic" if comparison.verdict == NO_CLEAR_DIFFERENCE else "bold"
-        rows.append(Content(f"  difference {difference:+.2f} a night, 95% interval {low:+.2f} to {high:+.2f}"))
-        rows.append(Content.assemble("  ", (comparison.verdict, verdict_style)))
-    return joined(rows)
+        rows.append(("  ", Content(f"difference {difference:+.2f} a night, 95% interval {low:+.2f} to {high:+.2f}")))
+        rows.append(("  ", Content.styled(comparison.verdict, verdict_style)))
+    return rows
 
 
-def insights_text(report: InsightsReport) -> Content:
+def insights_text(report: InsightsReport) -> Hanging:
     """Every comparison, then the reminder that it is not proof."""
-    parts = [Content.styled("What seems to help you", "bold")]
-    parts += [comparison_text(comparison) for comparison in report.comparisons]
-    parts.append(Content.styled(NOT_PROOF, "dim"))
-    return joined(parts)
+    rows = [("", Content.styled("What seems to help you", "bold"))]
+    for comparison in report.comparisons:
+        rows += comparison_rows(comparison)
+    rows.append(("", Content.styled(NOT_PROOF, "dim")))
+    return Hanging(rows)
 
 
 def trial_text(report: InsightsReport) -> Content:
@@ -160,7 +164,7 @@ class InsightsScreen(CoachScreen[None]):
             self._show(_last_report["shown"])
             return
 
-        def made(shown: tuple[InsightsReport, tuple[Content, ...]]) -> None:
+        def made(shown: tuple[InsightsReport, tuple[Visual, ...]]) -> None:
             if key is not None:
                 _last_report.update(key=key, shown=shown)
             self._show(shown)
@@ -170,7 +174,7 @@ class InsightsScreen(CoachScreen[None]):
     def _failed(self, error: Exception) -> None:
         self.query_one("#habits", Static).update(Content.assemble(("The diary cannot be read: ", "bold"), literal(plain_reason(error))))
 
-    def _show(self, shown: tuple[InsightsReport, tuple[Content, ...]]) -> None:
+    def _show(self, shown: tuple[InsightsReport, tuple[Visual, ...]]) -> None:
         self.report, texts = shown
         for where, text in zip(("#habits", "#heatmap", "#insights", "#trial"), texts, strict=True):
             self.query_one(where, Static).update(text)

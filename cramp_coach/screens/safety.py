@@ -16,6 +16,7 @@ from cramp_coach.core.models import NOT_TYPICAL_TAG, RESTLESS_TAG, Cramp, cramp_
 from cramp_coach.core.safety import Question, TriageFlow
 from cramp_coach.screens.base import CoachModal, CoachScreen
 from cramp_coach.widgets.footer import SteadyFooter
+from cramp_coach.widgets.hanging import Hanging
 from cramp_coach.widgets.safe import literal, plain
 
 if TYPE_CHECKING:
@@ -201,12 +202,13 @@ class SourcesScreen(CoachScreen[None]):
             )
             for group, entries in all_sources(self.cc):
                 # Routine titles and sources may come from the user's own files: all shown as written.
+                # Each entry hangs under its bullet, so a long title or address wraps where it began.
                 seen: set[tuple[str, str]] = set()
-                parts: list[Content | str] = [literal(group, "bold")]
+                rows: list[tuple[str, Content]] = [("", literal(group, "bold"))]
                 for what, title, url in entries:
-                    parts += ["\n• ", literal(what), "\n  ", literal(title, "dim")]
+                    rows += [("• ", literal(what)), ("  ", literal(title, "dim"))]
                     if (title, url) not in seen:
-                        parts += ["\n  ", Content.styled(plain(url), Style(link=plain(url)))]
+                        rows.append(("  ", Content.styled(plain(url), Style(link=plain(url)))))
                     seen.add((title, url))
-                yield Static(Content.assemble(*parts), classes="sources-group")
+                yield Static(Hanging(rows), classes="sources-group")
         yield SteadyFooter()
