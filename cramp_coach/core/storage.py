@@ -20,10 +20,12 @@ no lock, so two processes can lose each other's writes. This storage instead:
   checks it again; a cache that is stale, torn or from another Python is ignored. It is never the
   only copy of anything: deleting it only costs one slower read;
 - adds a single record (a cramp logged at 3 a.m.) by appending one line to ``diary.json.journal``
-  and fsyncing it, instead of rewriting the whole file. The journal names the identity of the file
-  it extends; every read adds its records (once each, by id), and the next full write takes them
-  into the file, after which the journal no longer matches and is removed. A line torn by a crash is
-  ignored, and a line that is not a valid record is never lost: the journal is kept aside.
+  and fsyncing it, instead of rewriting the whole file. Until the next full write takes them into
+  the file, the journal's records are nowhere else: every read adds them (once each, by id) even
+  when the file has changed since (touched, copied, restored, set aside), a journal that cannot be
+  read stops reads and writes instead of being skipped, and a full write renames it out of the way
+  before writing and removes it after (see "the journal" below). A line torn by a crash is ignored,
+  and a line that is not a valid record is never lost: the journal is kept aside.
 
 Files are created 0600 in a 0700 folder.
 """
@@ -235,8 +237,9 @@ def is_packed(value: Any) -> bool:
 
 
 def file_identity(info: os.stat_result) -> str:
-    """What changes whenever the file is replaced or edited: device, inode, size, modification time."""
-    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+    """What changes whenever the file is replaced or edited: device, inode, size, modification time,
+    and the change time (which, unlike the modification time, no tool can set back)."""
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 class FileLock:
@@ -339,6 +342,64 @@ class FileLock:
         self.release()
 
 
+class JournalFile:
+    """What one journal file holds: the identity line it starts with (``None`` if it does not
+    start with one) and its complete lines, each parsed (``{"unreadable": ...}`` when not JSON)."""
+
+    __slots__ = ("entries", "header")
+
+    def __init__(self, header: str | None, entries: list[dict[str, Any]]):
+        self.header = header
+        self.entries = entries
+
+
+def read_journal(path: Path) -> JournalFile | None:
+    """The journal at ``path``; ``None`` when there is none. One that is there but cannot be read
+    is a :class:`StorageError` naming it (a read without it would leave out saved cramps, and the
+    next write would lose them), never skipped. A last line a crash tore is left out."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise CorruptFileError(path, "is a link; cramp_coach only reads a journal it wrote itself (move it away)") from None
+        raise StorageError(path, f"cannot be read ({plain_reason(error)}); it holds cramps saved since the diary was last written in full") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise CorruptFileError(path, "is not a regular file (move it away)")
+            raw = handle.read(MAX_JOURNAL_BYTES + 1)
+    except OSError as error:
+        raise StorageError(path, f"cannot be read ({plain_reason(error)})") from None
+    if len(raw) > MAX_JOURNAL_BYTES:
+        raise CorruptFileError(path, f"is larger than a journal can be ({MAX_JOURNAL_BYTES // 2**20} MiB; move it away)")
+    complete = raw[: raw.rfind(b"\n") + 1].decode("utf-8", "replace").split("\n")[:-1]
+    header = None
+    if complete and not complete[0].lstrip().startswith(("{", "[")):
+        header, complete = complete[0].strip(), complete[1:]
+    entries: list[dict[str, Any]] = []
+    for text in complete:
+        try:
+            entry = json.loads(text)
+        except (ValueError, RecursionError):
+            entry = None
+        entries.append(entry if isinstance(entry, dict) else {"unreadable": text[:200]})
+    return JournalFile(header, entries)
+
+
+def keep_aside(path: Path, stem: str) -> Path:
+    """Rename ``path`` to ``<stem>-<moment>.jsonl`` beside it (``-2``, ``-3``... if that is taken)."""
+    moment = time.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{stem}-{moment}.jsonl")
+    counter = 1
+    while os.path.lexists(target):
+        counter += 1
+        target = path.with_name(f"{stem}-{moment}-{counter}.jsonl")
+    os.replace(path, target)
+    return target
+
+
 class SafeJSONStorage(Storage):
     """A TinyDB storage with atomic writes, a writer lock, a validating loader, a parsed cache and a
     journal for single additions.
@@ -365,6 +426,7 @@ class SafeJSONStorage(Storage):
         self.lock = FileLock(self.path.with_name(self.path.name + ".lock"))
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self.folding_path = self.path.with_name(self.path.name + ".journal.folding")
         self._load_hook = load_hook
         self._write_hook = write_hook
         self._check_record = check_record
@@ -412,10 +474,16 @@ class SafeJSONStorage(Storage):
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError) as error:
             raise StorageError(target, f"cannot be written: a value is not plain text ({type(error).__name__})") from None
+        previous = self._identity_now()
+        renamed = self._begin_fold()
         try:
             write_atomically(target, text)
         except OSError as error:
+            self._undo_fold(renamed)
             raise WriteFailedError(target, error) from None
+        except BaseException:
+            self._undo_fold(renamed)
+            raise
         self._held = data
         self.writes += 1
         try:
@@ -424,7 +492,13 @@ class SafeJSONStorage(Storage):
             identity = None
         if identity is not None:
             self._write_cache(identity, pack(data))  # what we wrote was checked on its way in
-        self._retire_journal()  # its records are in the file now (and it no longer matches it)
+        self._end_fold(previous, renamed)  # the journals' records are in the file now
+
+    def _identity_now(self) -> str | None:
+        try:
+            return file_identity(os.stat(self.path))
+        except OSError:
+            return None
 
     def target(self) -> Path:
         """Where writes go: the diary file, or the file a symlinked diary points to."""
@@ -451,8 +525,9 @@ class SafeJSONStorage(Storage):
         """The checked file with its journal, packed; ``None`` when there is no diary yet."""
         with collection_paused():
             loaded = self._load_file()
-            if loaded is None:
-                return None
+            if loaded is None:  # no diary (yet, or set aside): what a journal holds is still saved
+                packed = self._with_journal({"tables": {}, "other": {}}, None)
+                return packed if packed["tables"] else None
             packed, identity = loaded
             return self._with_journal(packed, identity)
 
@@ -511,18 +586,28 @@ class SafeJSONStorage(Storage):
         return is_current(header_of(self.cache_path), identity)
 
     # -- the journal ----------------------------------------------------------------------------
+    # ``diary.json.journal`` starts with the identity of the file it was begun for, then one record a
+    # line. Only a full write takes its records into the file; until then they are nowhere else, so
+    # every read adds them (each once, by id) whatever file is there now: a diary touched, copied,
+    # restored from a backup or set aside keeps them. A full write first renames the journal to
+    # ``diary.json.journal.folding``, then writes, then removes it: a crash before the write leaves
+    # a folding journal naming the file as it still is (its records are added, as before); a crash
+    # after it leaves one naming an older file (its records are in the file, and a cramp that write
+    # deleted must not come back), which is kept aside, not read.
     def append(self, table: str, doc: dict[str, Any]) -> bool:
         """Add one record by appending it to the journal, fsynced: ``False`` (nothing written) when
         that cannot be done safely, and the caller must write the whole file instead: there is no
-        diary file yet, it has not been checked here as it is now, or the journal is long enough to
-        be folded in. A record whose id is already in the journal is not added twice."""
+        diary file yet, it has not been checked here as it is now, the journal was begun for another
+        file (or a full write was cut short), or it is long enough to be folded in. A record whose
+        id is already in the journal is not added twice."""
         with self.lock:
-            if not self.trusted():
+            if not self.trusted() or os.path.lexists(self.folding_path):
                 return False
             identity = file_identity(os.stat(self.path))
-            lines = self._journal_lines(identity)
-            if lines is None or len(lines) >= JOURNAL_FOLD_LINES:
+            journal = read_journal(self.journal_path)
+            if journal is not None and (journal.header != identity or len(journal.entries) >= JOURNAL_FOLD_LINES):
                 return False
+            lines = [] if journal is None else journal.entries
             if any(entry.get("table") == table and isinstance(entry.get("doc"), dict) and entry["doc"].get("id") == doc.get("id") for entry in lines):
                 return True
             line = json.dumps({"table": table, "doc": doc}, ensure_ascii=False, separators=(",", ":"))
@@ -568,94 +653,116 @@ class SafeJSONStorage(Storage):
             finally:
                 os.close(folder_fd)
 
-    def _journal_lines(self, identity: str) -> list[dict[str, Any]] | None:
-        """The journal's complete records when it extends the file with ``identity`` (``[]`` when
-        there is none or it belongs to an older file); ``None`` when it cannot be used."""
-        try:
-            fd = os.open(self.journal_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except FileNotFoundError:
-            return []
-        except OSError:
-            return None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                raw = handle.read(MAX_JOURNAL_BYTES + 1)
-        except OSError:
-            return None
-        if len(raw) > MAX_JOURNAL_BYTES:
-            return None
-        complete = raw[: raw.rfind(b"\n") + 1].decode("utf-8", "replace").split("\n")[:-1]
-        if not complete or complete[0].strip() != identity:
-            return []
-        entries: list[dict[str, Any]] = []
-        for text in complete[1:]:
-            try:
-                entry = json.loads(text)
-            except (ValueError, RecursionError):
-                entry = None
-            entries.append(entry if isinstance(entry, dict) else {"unreadable": text[:200]})
-        return entries
+    def _pending(self, identity: str | None) -> list[tuple[Path, list[dict[str, Any]]]]:
+        """The journals whose records are not in the file with ``identity`` (``None``: no file), with
+        their entries: a folding journal a crash left before its write, then the journal."""
+        pending = []
+        folding = read_journal(self.folding_path)
+        if folding is not None and (identity is None or folding.header == identity):
+            pending.append((self.folding_path, folding.entries))
+        journal = read_journal(self.journal_path)
+        if journal is not None:
+            pending.append((self.journal_path, journal.entries))
+        return pending
 
     def journal_records(self, identity: str) -> list[tuple[str, dict[str, Any]]] | None:
-        """The valid records the journal adds to the file with ``identity`` (table, record), in order
-        (``[]`` when there is no journal for it); ``None`` when the journal cannot be read."""
-        entries = self._journal_lines(identity)
-        if entries is None:
+        """The valid records the journals add to the file with ``identity`` (table, record), in order
+        (``[]`` when there are none); ``None`` when a journal cannot be read or a full write was cut short."""
+        try:
+            if os.path.lexists(self.folding_path):
+                return None
+            pending = self._pending(identity)
+        except StorageError:
             return None
         return [
-            (entry["table"], entry["doc"]) for entry in entries
+            (entry["table"], entry["doc"]) for _, entries in pending for entry in entries
             if isinstance(entry.get("table"), str) and isinstance(entry.get("doc"), dict)
             and (self._check_record is None or self._check_record(entry["table"], entry["doc"]) is None)
         ]
 
-    def _with_journal(self, packed: Packed, identity: str) -> Packed:
-        """``packed`` with the journal's records added (each once, by id), in journal order, under the
-        ids TinyDB would have given them; records that are not valid are left out (and kept aside
-        at the next full write)."""
-        entries = self._journal_lines(identity)
-        if not entries:
-            return packed
-        self._state.journal_unreadable = False
+    def _with_journal(self, packed: Packed, identity: str | None) -> Packed:
+        """``packed`` with the journals' records added (each once, by id), in journal order, under the
+        ids TinyDB would have given them; records that are not valid are left out (and their
+        journal kept aside at the next full write)."""
+        odd: set[Path] = set()
+        self._state.odd_journals = odd
+        pending = self._pending(identity)
         tables: dict[str, Any] = packed["tables"]
         known: dict[str, set[Any]] = {}
         next_ids: dict[str, int] = {}
-        for entry in entries:
-            table, doc = entry.get("table"), entry.get("doc")
-            if not isinstance(table, str) or not isinstance(doc, dict) or (self._check_record is not None and self._check_record(table, doc) is not None):
-                self._state.journal_unreadable = True
-                continue
-            if table in packed["other"]:
-                self._state.journal_unreadable = True
-                continue
-            keys, doc_ids, rows = tables.setdefault(table, ((), [], []))
-            ids = known.get(table)
-            if ids is None:
-                ids = known[table] = _ids_of(keys, rows)
-                next_ids[table] = _next_doc_id(doc_ids)
-            if doc.get("id") in ids:
-                continue
-            ids.add(doc.get("id"))
-            doc_ids.append(str(next_ids[table]))
-            rows.append(doc)
-            next_ids[table] += 1
+        for path, entries in pending:
+            for entry in entries:
+                table, doc = entry.get("table"), entry.get("doc")
+                if (not isinstance(table, str) or not isinstance(doc, dict) or table in packed["other"]
+                        or (self._check_record is not None and self._check_record(table, doc) is not None)):
+                    odd.add(path)
+                    continue
+                keys, doc_ids, rows = tables.setdefault(table, ((), [], []))
+                ids = known.get(table)
+                if ids is None:
+                    ids = known[table] = _ids_of(keys, rows)
+                    next_ids[table] = _next_doc_id(doc_ids)
+                if doc.get("id") in ids:
+                    continue
+                ids.add(doc.get("id"))
+                doc_ids.append(str(next_ids[table]))
+                rows.append(doc)
+                next_ids[table] += 1
         return packed
 
-    def _retire_journal(self) -> None:
-        """After a full write: remove the journal (its records are in the file), or keep it aside
-        under a dated name when a line of it could not be read, so nothing is ever lost."""
-        if not os.path.lexists(self.journal_path):
-            return
+    def _odd_journals(self) -> set[Path]:
+        """This thread's journals with a line that is not a record (from its last read)."""
+        odd: set[Path] = getattr(self._state, "odd_journals", set())
+        return odd
+
+    def _begin_fold(self) -> bool:
+        """Before a full write: rename the journal to the folding name (see above); ``True`` if it was.
+        A folding journal already there is left for :meth:`_end_fold` (its records are in this write
+        when it named the file as it is, and it is kept aside when it did not)."""
+        if os.path.lexists(self.folding_path) or not os.path.lexists(self.journal_path):
+            return False
         try:
-            if getattr(self._state, "journal_unreadable", False):
-                moment = time.strftime("%Y%m%dT%H%M%S")
-                os.replace(self.journal_path, self.journal_path.with_name(f"diary.unreadable-journal-{moment}.jsonl"))
-                self._state.journal_unreadable = False
-            else:
-                os.unlink(self.journal_path)
+            os.replace(self.journal_path, self.folding_path)
         except OSError:
-            pass  # it names the old file, so it is never read again
+            return False  # removed after the write instead (a crash in between could add a deleted entry back)
+        odd = self._odd_journals()
+        if self.journal_path in odd:
+            odd.add(self.folding_path)
+        return True
+
+    def _undo_fold(self, renamed: bool) -> None:
+        """The full write failed: the journal is the journal again."""
+        self._odd_journals().discard(self.folding_path)
+        if renamed:
+            try:
+                os.replace(self.folding_path, self.journal_path)
+            except OSError:
+                pass  # a folding journal naming the file as it is: still read, and folded next time
+
+    def _end_fold(self, previous: str | None, renamed: bool) -> None:
+        """After a full write (``previous``: the identity of the file it replaced; ``renamed``: this
+        write made the folding journal): remove what it took in, keeping aside a journal with a line
+        that is not a record, or a folding journal an earlier write left (its records are in the
+        file already: never read again, never deleted)."""
+        odd = self._odd_journals()
+        for path in (self.folding_path, self.journal_path):
+            if not os.path.lexists(path):
+                continue
+            stale = False
+            if path == self.folding_path and not renamed:
+                try:
+                    leftover = read_journal(path)
+                except StorageError:
+                    leftover = None
+                stale = leftover is None or (previous is not None and leftover.header != previous)
+            try:
+                if path in odd or stale:
+                    keep_aside(path, "diary.unreadable-journal" if path in odd else "diary.folded-journal")
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+        self._state.odd_journals = set()
 
     def _stat(self) -> os.stat_result | None:
         """The diary file's status, ``None`` when there is none yet; any other failure is a ``StorageError``."""

@@ -56,14 +56,50 @@ def test_the_next_full_write_takes_the_journal_in_and_removes_it(hermetic_home):
 
 
 def test_a_journal_left_from_before_a_full_write_is_never_read_again(hermetic_home):
-    """A crash between the full write and the journal's removal: the entry is not doubled, and a
-    cramp deleted in that write does not come back."""
+    """A crash between the full write and the journal's removal (the journal is renamed to
+    ``.folding`` before the write): the entry is not doubled, a cramp deleted in that write does
+    not come back, and the leftover is kept aside at the next write, never deleted."""
     diary, first = started(hermetic_home)
     second = diary.add_cramp(cramp(note="second"))
     journal = (hermetic_home / "diary.json.journal").read_bytes()
     diary.delete_cramp(second.id)
-    (hermetic_home / "diary.json.journal").write_bytes(journal)  # as if the removal never happened
+    (hermetic_home / "diary.json.journal.folding").write_bytes(journal)  # as if the removal never happened
     assert [c.id for c in Diary(hermetic_home).cramps()] == [first.id]
+    third = diary.add_cramp(cramp(note="third"))  # a full write while a folding journal is there
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [first.id, third.id]
+    kept = list(hermetic_home.glob("diary.folded-journal-*.jsonl"))
+    assert len(kept) == 1 and kept[0].read_bytes() == journal
+    assert not (hermetic_home / "diary.json.journal.folding").exists()
+
+
+def test_a_crash_before_the_full_write_keeps_the_journal_records(hermetic_home):
+    """The journal was renamed for a full write that never happened: its entries still count."""
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    os.replace(hermetic_home / "diary.json.journal", hermetic_home / "diary.json.journal.folding")
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
+    third = diary.add_cramp(cramp(note="third"))  # written in full, the folding journal with it
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id, third.id}
+    stored = json.loads((hermetic_home / "diary.json").read_text())
+    assert {doc["id"] for doc in stored["cramps"].values()} == {first.id, second.id, third.id}
+    assert not list(hermetic_home.glob("diary.json.journal*"))
+
+
+def test_a_failed_full_write_leaves_the_journal_as_it_was(hermetic_home, monkeypatch):
+    diary, first = started(hermetic_home)
+    second = diary.add_cramp(cramp(note="second"))
+    journal = (hermetic_home / "diary.json.journal").read_bytes()
+
+    def full_disk(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "write_atomically", full_disk)
+    with pytest.raises(WriteFailedError):
+        diary.delete_cramp(first.id)
+    assert (hermetic_home / "diary.json.journal").read_bytes() == journal
+    assert not (hermetic_home / "diary.json.journal.folding").exists()
+    monkeypatch.undo()
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, second.id}
 
 
 def test_a_line_torn_by_a_crash_is_ignored_and_cut_off_by_the_next_addition(hermetic_home):
@@ -236,3 +272,93 @@ def test_cramps_are_rebuilt_from_rows_exactly_as_from_records(hermetic_home):
     assert [c.night for c in from_rows] == [c.night for c in saved]
     odd_order = {k: docs[0][k] for k in reversed(STORED_CRAMP_ORDER)}
     assert cramps_from_rows(tuple(odd_order), [tuple(odd_order.values())]) == [saved[0]]
+
+
+def test_a_touched_diary_keeps_the_journal_records_and_the_next_save_takes_them_in(hermetic_home):
+    """Touching diary.json (or anything else that changes its identity) must not drop the cramps
+    that are only in the journal, neither on reading nor at the next save."""
+    diary, first = started(hermetic_home)
+    more = [diary.add_cramp(cramp(note=f"journal {n}")) for n in range(3)]
+    os.utime(hermetic_home / "diary.json")
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, *(c.id for c in more)}
+    latest = Diary(hermetic_home).add_cramp(cramp(note="after the touch"))
+    expected = {first.id, latest.id, *(c.id for c in more)}
+    assert {c.id for c in Diary(hermetic_home).cramps()} == expected
+    stored = json.loads((hermetic_home / "diary.json").read_text())
+    assert {doc["id"] for doc in stored["cramps"].values()} == expected  # all in the file itself now
+
+
+def test_a_copied_data_folder_keeps_every_cramp(hermetic_home, tmp_path):
+    import shutil
+
+    diary, first = started(hermetic_home)
+    more = [diary.add_cramp(cramp(note=f"journal {n}")) for n in range(4)]
+    copy = tmp_path / "restored"
+    shutil.copytree(hermetic_home, copy)  # a new inode: a backup restored, a folder moved to a new disk
+    assert {c.id for c in Diary(copy).cramps()} == {first.id, *(c.id for c in more)}
+    Diary(copy).add_cramp(cramp(note="in the copy"))
+    assert len(Diary(copy).cramps()) == 6
+
+
+def test_an_in_place_edit_that_keeps_the_size_and_the_time_is_still_seen(hermetic_home):
+    diary, first = started(hermetic_home)
+    path = hermetic_home / "diary.json"
+    before = os.stat(path)
+    text = path.read_bytes().replace(b"first", b"EDITS")
+    with open(path, "r+b") as handle:
+        handle.write(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert [c.note for c in Diary(hermetic_home).cramps()] == ["EDITS"]
+
+
+def test_an_unreadable_journal_stops_reads_and_writes_and_is_never_removed(hermetic_home, monkeypatch):
+    diary, first = started(hermetic_home)
+    diary.add_cramp(cramp(note="only in the journal"))
+    journal = hermetic_home / "diary.json.journal"
+    kept = journal.read_bytes()
+    real_open = os.open
+
+    def refused(path, *args, **kwargs):
+        if str(path).endswith(".journal"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(storage.os, "open", refused)
+    with pytest.raises(storage.StorageError) as error:
+        Diary(hermetic_home).cramps()
+    assert error.value.path == journal and "permission" in error.value.reason
+    with pytest.raises(storage.StorageError):
+        Diary(hermetic_home).delete_cramp(first.id)
+    monkeypatch.undo()
+    assert journal.read_bytes() == kept
+    assert len(Diary(hermetic_home).cramps()) == 2
+
+
+def test_a_directory_where_the_journal_should_be_is_named_not_skipped(hermetic_home):
+    diary, _ = started(hermetic_home)
+    (hermetic_home / "diary.json.journal").mkdir()
+    with pytest.raises(storage.StorageError) as error:
+        Diary(hermetic_home).cramps()
+    assert error.value.path.name == "diary.json.journal" and "folder" in error.value.reason
+
+
+def test_a_diary_set_aside_keeps_the_cramps_its_journal_held(hermetic_home):
+    diary, first = started(hermetic_home)
+    recent = [diary.add_cramp(cramp(note=f"recent {n}")) for n in range(2)]
+    (hermetic_home / "diary.json").write_text('{"cramps": {')  # torn
+    with pytest.raises(CorruptFileError):
+        Diary(hermetic_home).cramps()
+    Diary.move_aside(hermetic_home)
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {c.id for c in recent}
+    new = Diary(hermetic_home).add_cramp(cramp(note="new"))
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {new.id, *(c.id for c in recent)}
+    assert not (hermetic_home / "diary.json.journal").exists()
+
+
+def test_two_journals_kept_aside_in_the_same_second_are_both_kept(hermetic_home):
+    hermetic_home.mkdir(parents=True, exist_ok=True)
+    for n in range(2):
+        (hermetic_home / "diary.json.journal").write_text(f"x\nnot a record {n}\n")
+        storage.keep_aside(hermetic_home / "diary.json.journal", "diary.unreadable-journal")
+    assert len(list(hermetic_home.glob("diary.unreadable-journal-*.jsonl"))) == 2
