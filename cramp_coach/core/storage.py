@@ -552,6 +552,8 @@ class SafeJSONStorage(Storage):
             raise CorruptFileError(self.path, f"is not valid JSON (line {error.lineno}, column {error.colno})") from None
         except RecursionError:
             raise CorruptFileError(self.path, "is not a cramp_coach diary (its JSON is nested far too deeply)") from None
+        except ValueError:  # Python's limit on the digits of a number (4300): no diary value comes near it
+            raise CorruptFileError(self.path, "is not a cramp_coach diary (it holds a number thousands of digits long)") from None
         if not isinstance(data, dict):
             raise CorruptFileError(self.path, "is not a cramp_coach diary (the top level is not a JSON object)")
         if self._load_hook is None:

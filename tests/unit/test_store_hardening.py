@@ -125,6 +125,16 @@ def test_deeply_nested_json_is_a_clear_error(hermetic_home):
         Diary(hermetic_home).cramps()
 
 
+def test_a_number_thousands_of_digits_long_is_a_clear_error_naming_the_file(hermetic_home):
+    hermetic_home.mkdir(parents=True)
+    text = '{"cramps": {"1": {"intensity": ' + "9" * 5000 + "}}}"
+    (hermetic_home / "diary.json").write_text(text)
+    with pytest.raises(CorruptFileError, match="digits") as caught:
+        Diary(hermetic_home).cramps()
+    assert caught.value.path.name == "diary.json"
+    assert (hermetic_home / "diary.json").read_text() == text
+
+
 def test_a_fifo_named_diary_json_does_not_hang(hermetic_home):
     hermetic_home.mkdir(parents=True)
     os.mkfifo(hermetic_home / "diary.json")
