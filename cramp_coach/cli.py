@@ -272,7 +272,7 @@ def cmd_export(args: Namespace) -> int:
         nights = _nights_in_period(diary, args.start, args.end)
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "", nights)
     if output is None:
-        sys.stdout.write(text)
+        _write_stdout(text)
         return EXIT_OK
     try:
         export.write_new_file(output, text)
@@ -280,6 +280,40 @@ def cmd_export(args: Namespace) -> int:
         raise DataError(f"{_path(output)}: cannot be written: {error.reason} (nothing was written)") from None
     print(f"Wrote {len(cramps)} cramps to {_path(output)}", file=sys.stderr)
     return EXIT_OK
+
+
+STDOUT_CHUNK = 1 << 16
+
+
+def _write_stdout(text: str) -> None:
+    """``text`` to standard output, every byte or an error: a full disk is a DataError, a closed pipe a
+    BrokenPipeError (``main`` ends quietly with 1). One big ``sys.stdout.write`` can lose a short write."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # not a real file (a test's captured output)
+        sys.stdout.write(text)
+        return
+    import errno
+    import select
+
+    from cramp_coach.core.export import plain_reason
+
+    view = memoryview(text.encode(sys.stdout.encoding or "utf-8", "backslashreplace"))
+    try:
+        while view:
+            try:
+                written = os.write(fd, view[:STDOUT_CHUNK])
+            except BlockingIOError:  # a non-blocking terminal or pipe: wait until it takes more
+                select.select([], [fd], [])
+                continue
+            if written <= 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            view = view[written:]
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise DataError(f"standard output: cannot be written: {plain_reason(error)}; the export is incomplete") from None
 
 
 MAX_LISTED = 5

@@ -1,0 +1,60 @@
+"""Findings of the sixth hostile-input probe, through the installed command line: what a person
+sees (exit code and message) for each."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import console_script
+
+
+def run(*args: str | bytes, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE} | kwargs
+    return subprocess.run([console_script(), *args], timeout=60, env=env, **streams)
+
+
+def one_line(result: subprocess.CompletedProcess[bytes], code: int, *words: str) -> str:
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == code, stderr
+    assert "Traceback" not in stderr and "unexpected error" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    for word in words:
+        assert word in stderr, stderr
+    return stderr.strip()
+
+
+@pytest.fixture
+def big_diary(tmp_path, hermetic_home) -> Path:
+    """A diary of 20,000 entries: an export of it is megabytes, far more than a pipe holds."""
+    rows = "".join(
+        f"2020-01-{i % 28 + 1:02d}T03:{i % 60:02d}:{i % 59:02d}+00:00,calf,left,{i % 10},note {i} {'x' * 60}\n" for i in range(20_000)
+    )
+    source = tmp_path / "big.csv"
+    source.write_text("started_at,muscle,leg,intensity,note\n" + rows)
+    assert run("import", str(source)).returncode == 0
+    return hermetic_home
+
+
+# -- probe 4: export -o - --------------------------------------------------------------------------
+def test_export_to_a_pipe_closed_early_ends_with_1_quietly(big_diary):
+    process = subprocess.Popen([console_script(), "export", "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().startswith(b"id,started_at")  # like `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert stderr == b""
+
+
+def test_export_to_a_full_disk_ends_with_1_and_says_so(big_diary):
+    with open("/dev/full", "wb") as full:
+        result = run("export", "-o", "-", stdout=full)
+    one_line(result, 1, "standard output", "the disk is full", "incomplete")
+
+
+def test_export_to_stdout_writes_every_byte(big_diary):
+    result = run("export", "--format", "csv")
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 20_001
