@@ -92,12 +92,13 @@ def _argv_text(value: str | None) -> str | None:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _shown(value: object, limit: int = 60) -> str:
-    """A value quoted in an error message: one line, no control codes, not too long."""
-    return repr(_clip(one_line(str(value)), limit))
+    """A value quoted in an error message: one line, control codes escaped once (``\\x1b``), cut to
+    about ``limit`` characters with "…"."""
+    return f"'{_clip(one_line(str(value)), limit)}'"
 
 
 def build_parser() -> ArgumentParser:
@@ -150,8 +151,9 @@ def build_parser() -> ArgumentParser:
     checklist.add_argument("--list", action="store_true", help="print the night's items: id, [x] or [ ], title")
     checklist.add_argument("--done", nargs="+", metavar="ID", help="tick these items for the night")
     checklist.add_argument(
-        "--night", default="tonight",
-        help="which night: tonight (the default; until 05:00 that is the night that began last evening), last, or YYYY-MM-DD",
+        "--night", default=None,
+        help="with --list or --done, which night: tonight (the default; until 05:00 that is the night that began last evening), "
+        "last, or YYYY-MM-DD (the checklist screen opens on tonight; [ and ] change the night there)",
     )
 
     insights = commands.add_parser("insights", help="print streak, adherence and what seems to help you (with-vs-without the checklist)")
@@ -380,16 +382,40 @@ def cmd_import(args: Namespace) -> int:
     return EXIT_OK
 
 
+def _chosen_night(value: str | None, now: datetime) -> date:
+    """The night ``checklist --night`` names (tonight when not given); a usage error for anything else."""
+    from cramp_coach.core.nights import NightChoiceError, parse_night_choice
+
+    text = _argv_text(value) or "tonight"
+    try:
+        return parse_night_choice(text, now)
+    except NightChoiceError as error:
+        message = str(error) if len(text) <= 40 else f"must be tonight, last or a date like 2026-11-24, got {_shown(text)}"
+        raise UsageError(f"cramp-coach checklist: --night {one_line(message)}") from None
+
+
+def _checklist_app(args: Namespace) -> int:
+    """``cramp-coach checklist`` without --list or --done: the screen, which opens on tonight."""
+    if args.night is not None:
+        from cramp_coach.core.models import local_now
+        from cramp_coach.core.nights import bedtime_night
+
+        now = local_now()
+        if _chosen_night(args.night, now) != bedtime_night(now):
+            raise UsageError(
+                "cramp-coach checklist: --night goes with --list or --done (e.g. checklist --list --night last); "
+                "the checklist screen opens on tonight, and [ and ] there change the night"
+            )
+    return _run_app(args, mode="checklist")
+
+
 def cmd_checklist(args: Namespace) -> int:
     from cramp_coach.core.checklist import ChecklistBook
     from cramp_coach.core.models import local_now
-    from cramp_coach.core.nights import NightChoiceError, night_name, parse_night_choice
+    from cramp_coach.core.nights import night_name
 
     now = local_now()
-    try:
-        night = parse_night_choice(_argv_text(args.night) or "", now)
-    except NightChoiceError as error:
-        raise UsageError(f"cramp-coach checklist: --night {one_line(str(error))}") from None
+    night = _chosen_night(args.night, now)
     book = ChecklistBook(_open_diary())
     items, ticked = book.night_view(night)
     name = night_name(night, now)
@@ -552,7 +578,7 @@ def _dispatch(args: Namespace) -> int:
     if args.command == "diary":
         return _run_app(args, mode="diary")
     if args.command == "checklist" and not (args.list or args.done):
-        return _run_app(args, mode="checklist")
+        return _checklist_app(args)
     handler = {
         "log": cmd_log, "export": cmd_export, "import": cmd_import, "stats": cmd_stats,
         "checklist": cmd_checklist, "insights": cmd_insights, "serve": cmd_serve,
@@ -574,7 +600,7 @@ def _dispatch(args: Namespace) -> int:
 
 
 _APP_DEFAULTS: dict[str | None, dict[str, Any]] = {
-    None: {}, "diary": {}, "relief": {"muscle": "calf", "side": None}, "checklist": {"list": False, "done": None, "night": "tonight"},
+    None: {}, "diary": {}, "relief": {"muscle": "calf", "side": None}, "checklist": {"list": False, "done": None, "night": None},
 }
 
 

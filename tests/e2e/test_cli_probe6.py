@@ -58,3 +58,32 @@ def test_export_to_stdout_writes_every_byte(big_diary):
     result = run("export", "--format", "csv")
     assert result.returncode == 0
     assert len(result.stdout.splitlines()) == 20_001
+
+
+# -- probe 5: checklist --night without --list or --done ---------------------------------------------
+@pytest.mark.parametrize(
+    ("night", "words"),
+    [
+        ("garbage", ["--night must be tonight, last or a date like 2026-11-24", "'garbage'"]),
+        ("\x1b[2J", ["--night must be tonight, last or a date"]),
+        ("\x1b[2J" * 100, ["--night must be tonight, last or a date", "…"]),
+        ("last", ["--night goes with --list or --done", "opens on tonight"]),
+        ("2026-01-01", ["--night goes with --list or --done"]),
+    ],
+    ids=["garbage", "escape", "long", "last", "a-date"],
+)
+def test_checklist_night_without_list_or_done_is_checked_and_refused(hermetic_home, night, words):
+    result = run("checklist", "--night", night)
+    message = one_line(result, 2, *words)
+    assert "\x1b" not in message and len(message) < 300
+    assert not hermetic_home.exists() or not (hermetic_home / "diary.json").exists()
+
+
+def test_checklist_night_tonight_opens_the_screen(monkeypatch):
+    from cramp_coach import cli
+
+    opened = []
+    monkeypatch.setattr(cli, "_run_app", lambda args, mode=None: opened.append((mode, args.night)) or 0)
+    assert cli.main(["checklist", "--night", "tonight"]) == 0
+    assert cli.main(["checklist"]) == 0
+    assert opened == [("checklist", "tonight"), ("checklist", None)]
