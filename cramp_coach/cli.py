@@ -572,7 +572,26 @@ def _stdout_gone() -> int:
     return EXIT_DATA
 
 
+def _check_time_zone() -> None:
+    """Every command needs the local time with its UTC offset: a time zone Python cannot use (an
+    offset of 24 hours or more, such as ``TZ=UTC+24``) is said plainly, before anything starts."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        zone = os.environ.get("TZ")
+        if zone is None:
+            raise DataError(
+                "this machine's time zone cannot be used (its offset from UTC must be less than 24 hours); "
+                "set TZ to a zone such as Europe/London"
+            ) from None
+        raise UsageError(
+            f"cramp-coach: the time zone TZ={_shown(zone)} cannot be used (its offset from UTC must be less than 24 hours); "
+            "set TZ to a zone such as Europe/London or UTC, or unset it"
+        ) from None
+
+
 def _dispatch(args: Namespace) -> int:
+    _check_time_zone()
     if args.command == "relief":
         return _run_app(args, relief=True)
     if args.command == "diary":

@@ -87,3 +87,17 @@ def test_checklist_night_tonight_opens_the_screen(monkeypatch):
     assert cli.main(["checklist", "--night", "tonight"]) == 0
     assert cli.main(["checklist"]) == 0
     assert opened == [("checklist", "tonight"), ("checklist", None)]
+
+
+# -- probe 10: a time zone Python cannot use ----------------------------------------------------------
+@pytest.mark.parametrize("zone", ["UTC+24", "UTC-25"])
+@pytest.mark.parametrize(
+    "args", [["log", "--muscle", "calf", "--leg", "left", "--intensity", "3"], ["stats"], ["checklist", "--list"], ["export"]]
+)
+def test_an_unusable_time_zone_is_named_with_what_to_do(hermetic_home, zone, args):
+    import os
+
+    result = run(*args, env={**os.environ, "TZ": zone})
+    one_line(result, 2, f"the time zone TZ='{zone}' cannot be used", "less than 24 hours", "set TZ to a zone such as")
+    assert result.stdout == b""
+    assert not (hermetic_home / "diary.json").exists()
