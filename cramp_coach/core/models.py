@@ -258,6 +258,11 @@ def _text(value: Any, field_name: str, limit: int) -> str:
     return text
 
 
+# A CSV export joins tags with ";", and the entry form splits what is typed at ",": neither may be
+# inside a tag, or the tag would come back as two.
+TAG_SEPARATORS_RULE = "must not hold ',' or ';' (they separate tags: give each tag on its own)"
+
+
 def _tags(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -270,6 +275,8 @@ def _tags(value: Any) -> tuple[str, ...]:
     tags: list[str] = []
     for raw in value:
         tag = _text(raw, "tags", MAX_TAG).lower()
+        if "," in tag or ";" in tag:
+            raise ValidationError("tags", f"{TAG_SEPARATORS_RULE}, got {_shown(tag)}")
         if tag and tag not in tags:
             tags.append(tag)
     return tuple(tags)

@@ -101,3 +101,28 @@ def test_an_unusable_time_zone_is_named_with_what_to_do(hermetic_home, zone, arg
     one_line(result, 2, f"the time zone TZ='{zone}' cannot be used", "less than 24 hours", "set TZ to a zone such as")
     assert result.stdout == b""
     assert not (hermetic_home / "diary.json").exists()
+
+
+# -- probe 8: tags holding a tag separator -------------------------------------------------------------
+LOG = ("log", "--muscle", "calf", "--leg", "left", "--intensity", "3")
+
+
+@pytest.mark.parametrize("tag", ["a;b", "c, d"])
+def test_log_refuses_a_tag_holding_a_separator(hermetic_home, tag):
+    result = run(*LOG, "--tag", "alcohol", "--tag", tag)
+    one_line(result, 2, "--tag must not hold ',' or ';'", f"'{tag}'")
+    assert not (hermetic_home / "diary.json").exists()
+
+
+def test_import_refuses_a_tag_holding_a_separator_and_a_csv_round_trip_keeps_tags(tmp_path, hermetic_home):
+    import json
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "cramp-coach-export", "schema": 2, "cramps": [
+        {"started_at": "2026-10-01T03:00", "muscle": "calf", "tags": ["a;b"]}]}))
+    one_line(run("import", str(bad)), 1, str(bad), "cramp 1: tags: must not hold ',' or ';'", "nothing was imported")
+    assert run(*LOG, "--tag", "long sitting", "--tag", "alcohol", "--at", "2026-10-02T03:00").returncode == 0
+    exported = tmp_path / "mine.csv"
+    assert run("export", "-o", str(exported)).returncode == 0
+    again = run("import", str(exported))
+    assert again.returncode == 0 and b"Not imported" not in again.stdout, again.stdout

@@ -152,13 +152,26 @@ def test_any_accepted_note_survives_export_and_import(note, prefix):
 
 
 @settings(max_examples=150, deadline=None)
-@given(tag=st.text(alphabet=st.characters(codec="utf-8", exclude_characters=";,"), max_size=30))
+@given(tag=st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(["a;b", "c, d", ";", ","]))
 def test_any_accepted_tag_survives_csv(tag):
     try:
         original = cramp(tags=[tag])
     except ValidationError:
         assume(False)
     assert csv_round_trip([original])[0].tags == original.tags
+    assert json_round_trip([original])[0].tags == original.tags
+
+
+@pytest.mark.parametrize("tag", ["a;b", "c, d", ";", "x,"])
+def test_a_tag_holding_a_tag_separator_is_refused_naming_the_field(tag):
+    with pytest.raises(ValidationError) as caught:
+        cramp(tags=["alcohol", tag])
+    assert caught.value.field == "tags"
+    assert "must not hold ',' or ';'" in caught.value.message
+
+
+def test_tags_typed_as_one_text_are_split_at_either_separator():
+    assert cramp(tags="alcohol; long sitting,caffeine").tags == ("alcohol", "long sitting", "caffeine")
 
 
 # -- JSON -----------------------------------------------------------------------------------------
