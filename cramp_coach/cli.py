@@ -356,6 +356,22 @@ def _validate_import(raw_cramps: Sequence[Any], raw_nights: Sequence[Any], now: 
     return cramps, nights, problems
 
 
+def _note_unknown_steps(cramps: Sequence[Any]) -> None:
+    """Name the steps the file's entries were ended by that no routine here has (a step since removed,
+    or one of another machine's own routines). They are imported as written, as the diary keeps them."""
+    steps = {cramp["ended_by"] for cramp in cramps if cramp["ended_by"]}
+    if not steps:
+        return
+    unknown = sorted(steps - _step_names().keys())
+    if unknown:
+        entries = sum(1 for cramp in cramps if cramp["ended_by"] in unknown)
+        print(
+            f"Note: {entries} {'entry ends' if entries == 1 else 'entries end'} with a step that none of your relief routines has "
+            f"(imported as written): {', '.join(map(_shown, unknown[:MAX_LISTED]))}"
+            + (f" and {len(unknown) - MAX_LISTED} more." if len(unknown) > MAX_LISTED else ".")
+        )
+
+
 def cmd_import(args: Namespace) -> int:
     from cramp_coach.core.export import ImportFormatError, read_import
 
@@ -373,6 +389,7 @@ def cmd_import(args: Namespace) -> int:
         f"Imported {result.cramps_added} cramps and {result.nights_added} nights "
         f"({result.cramps_skipped + result.nights_skipped} already in the diary)."
     )
+    _note_unknown_steps(cramps)
     conflicts = list(getattr(result, "conflicts", ()))
     if conflicts:
         print(

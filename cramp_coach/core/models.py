@@ -263,6 +263,16 @@ def _text(value: Any, field_name: str, limit: int) -> str:
 TAG_SEPARATORS_RULE = "must not hold ',' or ';' (they separate tags: give each tag on its own)"
 
 
+def _one_line_id(value: Any, field_name: str, what: str) -> str | None:
+    """A step or routine id as the routine files allow one (``content.id_field``): one line of at most
+    ``MAX_SHORT_TEXT`` characters, control codes removed. Whether the library still has it is not
+    asked: routines change, and an entry keeps the step that ended it."""
+    text = _text(value, field_name, MAX_SHORT_TEXT)
+    if "\n" in text or "\t" in text:
+        raise ValidationError(field_name, f"must be {what}: one line of at most {MAX_SHORT_TEXT} characters, got {_shown(value)}")
+    return text or None
+
+
 def _tags(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -329,8 +339,8 @@ _FIELD_CHECKS: tuple[tuple[str, Any], ...] = (
     ("leg", lambda value: _choice(value, "leg", LEGS, allow_none=True)),
     ("intensity", lambda value: _whole(value, "intensity", 0, 10)),
     ("duration_s", lambda value: _whole(value, "duration_s", 0, 24 * 3600, unit="seconds")),
-    ("ended_by", lambda value: _text(value, "ended_by", MAX_SHORT_TEXT) or None),
-    ("routine", lambda value: _text(value, "routine", MAX_SHORT_TEXT) or None),
+    ("ended_by", lambda value: _one_line_id(value, "ended_by", f"a relief step id or '{ON_ITS_OWN}'")),
+    ("routine", lambda value: _one_line_id(value, "routine", "a routine id")),
     ("tags", lambda value: _tags(value)),
     ("note", lambda value: _text(value, "note", MAX_NOTE)),
     ("triage", lambda value: _triage(value)),

@@ -126,3 +126,33 @@ def test_import_refuses_a_tag_holding_a_separator_and_a_csv_round_trip_keeps_tag
     assert run("export", "-o", str(exported)).returncode == 0
     again = run("import", str(exported))
     assert again.returncode == 0 and b"Not imported" not in again.stdout, again.stdout
+
+
+# -- probe 9: ended_by on import ----------------------------------------------------------------------
+def _export_file(folder: Path, cramps: list[dict], nights: list[dict] | None = None, name: str = "in.json") -> Path:
+    import json
+
+    path = folder / name
+    path.write_text(json.dumps({"format": "cramp-coach-export", "schema": 2, "cramps": cramps, "nights": nights or []}))
+    return path
+
+
+def test_import_takes_a_step_no_routine_has_and_says_so(tmp_path, hermetic_home):
+    path = _export_file(tmp_path, [
+        {"started_at": "2026-10-01T03:00", "muscle": "calf", "ended_by": "[@click=app.quit]"},
+        {"started_at": "2026-10-02T03:00", "muscle": "calf", "ended_by": "calf-stretch"},
+        {"started_at": "2026-10-03T03:00", "muscle": "calf", "ended_by": "on its own"},
+    ])
+    result = run("import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Note: 1 entry ends with a step that none of your relief routines has (imported as written): '[@click=app.quit]'."
+        in result.stdout.decode()
+    )
+    assert b"calf-stretch" not in result.stdout and b"on its own" not in result.stdout
+
+
+def test_import_refuses_an_ended_by_that_is_not_one_line_as_log_does(tmp_path, hermetic_home):
+    path = _export_file(tmp_path, [{"started_at": "2026-10-01T03:00", "muscle": "calf", "ended_by": "calf\nstretch"}])
+    one_line(run("import", str(path)), 1, "cramp 1: ended_by: must be a relief step id or 'on its own': one line", "nothing was imported")
+    one_line(run(*LOG, "--ended-by", "[@click=app.quit]"), 2, "--ended-by must be a relief step id", "'[@click=app.quit]'")
