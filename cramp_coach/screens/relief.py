@@ -119,6 +119,12 @@ class ReliefScreen(GuidedRoutineScreen):
         """After 10 minutes on a screen under 30 rows, the advice takes the big clock's place (see
         relief.tcss). Set only then: a class change before the first frame would restyle every widget."""
         self.set_class(self.has_class("escalated") and self.size.height < ROOM_FOR_THE_ADVICE, "cramped")
+        for panel in self.query("#escalation").results(Static):
+            # On a short screen the advice takes the room there is (relief.tcss), but no more than it
+            # needs: rows it does not fill go to the step below it, not to blank lines in the box.
+            width = min(self.size.width - 2, 110) - 4  # the screen's padding; the box's border and padding
+            fitted = self.has_class("short") and width > 0
+            panel.styles.max_height = panel.render().get_height(panel.styles, width) + 2 if fitted else None
 
     def _first_run_text(self) -> Content:
         disclaimer = self.cc.services.advice(AdviceKey.DISCLAIMER)

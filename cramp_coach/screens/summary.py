@@ -27,6 +27,7 @@ from cramp_coach.widgets.safe import literal
 
 NOTE_HINT = "A note (optional): press n, type, enter saves"
 NOTE_HINT_NARROW = "A note (optional)"
+ESCALATED_POINTER = "It lasted over 10 minutes: if it comes back or will not ease, get medical help now (more below the buttons; ! red flags)."
 
 
 def describe_run(run: RunSummary, step_title: str) -> Content:
@@ -72,19 +73,22 @@ class SummaryScreen(CoachModal[Cramp | None]):
                 yield tap_row(*[TapButton(side, f"choose_side('{side}')", id=f"leg-{side}") for side in SIDE_KEYS.values()], id="summary-legs")
             yield Input(placeholder=NOTE_HINT, id="summary-note", max_length=MAX_NOTE + 1)
             yield Static("", id="summary-error")
-            # After 10 minutes, what to do about it comes back here, next to the buttons (where the
-            # screen opens); otherwise the aftercare line.
+            # After 10 minutes, what to do about it comes back below the buttons, with a line saying
+            # so above them: the screen opens at its top, the time, pain and leg in view, at any size.
+            # Otherwise the aftercare line.
             escalation = services.advice(AdviceKey.ESCALATION) if self.run.escalated else None
             aftercare = services.advice(AdviceKey.AFTERCARE)
             if escalation is not None:
-                from cramp_coach.screens.relief import advice_to_get_help  # (loaded: the summary follows relief)
-
-                yield Static(advice_to_get_help(escalation, with_source=False), id="summary-escalation")
+                yield Static(ESCALATED_POINTER, id="summary-escalated")
             elif aftercare is not None:
                 yield Static(literal(aftercare.text), id="summary-aftercare")
             with Horizontal(id="summary-buttons"):
                 yield Button("Save to diary  ⏎", id="save", variant="primary")
                 yield Button("Don't save  esc", id="discard")
+            if escalation is not None:
+                from cramp_coach.screens.relief import advice_to_get_help  # (loaded: the summary follows relief)
+
+                yield Static(advice_to_get_help(escalation, with_source=False), id="summary-escalation")
             if services.warnings:  # below the buttons: the screen opens at them, its first line in view
                 yield Static(literal("Left out or not used: " + "; ".join(services.warnings)), id="summary-warnings")
 
@@ -106,6 +110,9 @@ class SummaryScreen(CoachModal[Cramp | None]):
         """Time in each step, by its title (also after a switch to another muscle's routine)."""
         title = self.cc.services.step_title
         parts = [f"{title(step_id)} {elapsed_text(seconds)}" for step_id, seconds in self.run.step_seconds.items()]
+        paused = self.run.duration_seconds - sum(self.run.step_seconds.values())
+        if parts and paused >= 1:  # so the times add up to how long the cramp lasted
+            parts.append(f"paused {elapsed_text(paused)}")
         return literal("Time in each step: " + " · ".join(parts) if parts else "")
 
     def _show_fields(self) -> None:

@@ -188,6 +188,56 @@ async def test_escalation_after_ten_minutes_keeps_the_routine_going(hermetic_hom
         assert isinstance(app.screen, ReliefScreen)
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30)])
+async def test_after_ten_minutes_the_advice_the_step_hint_and_its_gone_are_all_on_screen(hermetic_home, clock, size):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        clock.advance(630)
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        assert "medical help" in shown and "Source:" in shown
+        assert "n when it eases" in shown and "It's gone" in shown and "! red flags" in shown
+        advice = app.screen.query_one("#escalation")
+        assert advice.region.height == len(advice.render().plain.splitlines()) + 2 or advice.region.height <= advice.virtual_size.height + 2
+        assert not any(line.strip("┃ ") == "" for line in shown.splitlines() if line.strip().startswith("┃"))  # no empty rows in the box
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_summary_after_a_long_cramp_opens_at_its_top_with_the_advice_below_the_buttons(hermetic_home, clock, size):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        clock.advance(630)
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = screen_text(app)
+        assert "The cramp lasted 10:30" in shown and "Pain not set" in shown and "Leg not set" in shown
+        assert "Save to diary" in shown and "get medical help now" in shown
+        await pilot.press("7")
+        await settle(app, pilot)
+        assert "Pain 7/10" in screen_text(app)  # what the key did is in view
+        buttons, advice = app.screen.query_one("#summary-buttons"), app.screen.query_one("#summary-escalation")
+        assert advice.region.y > buttons.region.y
+        assert "medical help" in text_of(app, "#summary-escalation")
+
+
+async def test_the_time_in_each_step_adds_up_with_the_time_paused(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        clock.advance(5)
+        await pilot.press("space")  # pause
+        clock.advance(4)
+        await pilot.press("space")
+        clock.advance(3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Stretch the calf 0:08 · paused 0:04" in text_of(app, "#summary-steps")
+
+
 async def test_muscle_and_side_keys_and_command_line_presets(hermetic_home, clock):
     app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(muscle="foot", side="right"))
     async with app.run_test() as pilot:

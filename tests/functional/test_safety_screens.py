@@ -279,7 +279,8 @@ async def test_after_a_long_cramp_the_summary_says_what_to_do_and_bang_shows_the
         await pilot.pause(0.2)
         assert isinstance(app.screen, SummaryScreen)
         shown = " ".join(screen_text(app).replace("┃", " ").replace("│", " ").split())
-        assert "get medical help" in shown and "call 112" in shown and "Save to diary" in shown
+        assert "get medical help now" in shown and "Save to diary" in shown and "The cramp lasted 16:00" in shown
+        assert "call 112" in text_of(app, "#summary-escalation")  # the whole advice, below the buttons
         await pilot.press("exclamation_mark")
         await pilot.pause()
         assert isinstance(app.screen, RedFlagsScreen)
