@@ -55,20 +55,29 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date like 2026-11-25, got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-11-25, got {_shown(value)}") from None
+
+
+def _ascii_whole(value: str) -> int:
+    """A whole number written in ASCII digits (``int`` alone also takes ``٥``, ``1_000`` and ``１``)."""
+    text = value.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
+        raise ValueError(value)
+    return int(text)
 
 
 def _days(value: str) -> int:
     import argparse  # loaded by the parser that calls this
 
     try:
-        number = int(value)
+        number = _ascii_whole(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_DAYS}, got {one_line(value)[:40]!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_DAYS}, got {_shown(value)}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
     if number > MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS} (100 years), got {one_line(value)[:40]}")
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS} (100 years), got {_shown(value.strip())}")
     return number
 
 
@@ -76,9 +85,9 @@ def _port(value: str) -> int:
     import argparse  # loaded by the parser that calls this
 
     try:
-        number = int(value)
+        number = _ascii_whole(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {one_line(value)[:40]!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {_shown(value)}") from None
     if not 1 <= number <= 65535:
         raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {number}")
     return number
@@ -184,8 +193,8 @@ def _open_diary():
 
 
 def _path(path: Path | str) -> str:
-    """A file path as it may be printed: one line, control codes escaped."""
-    return one_line(os.fsdecode(path))
+    """A file path as it may be printed: one line, control codes escaped, a very long one cut with "…"."""
+    return _clip(one_line(os.fsdecode(path)), 200)
 
 
 def _step_names() -> dict[str, str]:
@@ -256,6 +265,8 @@ def cmd_export(args: Namespace) -> int:
 
     if args.start and args.end and args.start > args.end:
         raise UsageError("cramp-coach export: --from must not be after --to")
+    if args.output == "":
+        raise UsageError("cramp-coach export: -o: an empty file name; give a file name, or - for standard output")
     to_stdout = args.output in (None, STDOUT)
     output = None if to_stdout else Path(args.output)
     if output is not None and (output.exists() or output.is_symlink()):
@@ -482,6 +493,8 @@ def cmd_insights(args: Namespace) -> int:
 
 
 def cmd_stats(args: Namespace) -> int:
+    import dataclasses
+
     from cramp_coach.core.habits import recorded_nights
     from cramp_coach.core.models import local_now, night_of
     from cramp_coach.core.report import stats_report
@@ -489,9 +502,10 @@ def cmd_stats(args: Namespace) -> int:
 
     snapshot = _open_diary().snapshot()
     names = _step_names()
+    now = local_now()
     report = stats_report(
         snapshot.cramps,
-        night_of(local_now()),
+        night_of(now),
         days=args.days,
         step_title=lambda step: one_line(names.get(step, step)),
         advice=_advice,
@@ -500,8 +514,23 @@ def cmd_stats(args: Namespace) -> int:
         if any(NEW_MEDICINE_TAG in cramp.tags for cramp in snapshot.cramps)
         else None,
     )
+    if args.days:
+        report = dataclasses.replace(report, period=_period_counted(args.days, night_of(now), now))
     sys.stdout.write(printable(report.to_text()))
     return EXIT_OK
+
+
+def _period_counted(days: int, newest: date, now: datetime) -> str:
+    """The nights ``stats --days`` counts, said as they are: they end with the night a cramp now
+    belongs to (tonight's, or in the morning last night's)."""
+    from datetime import timedelta
+
+    from cramp_coach.core.nights import night_name
+
+    if days == 1:
+        return f"{night_name(newest, now)}, the night of {newest.isoformat()}"
+    first = newest - timedelta(days=days - 1)
+    return f"the last {days} nights, {first.isoformat()} to {newest.isoformat()}"
 
 
 def _advice(key: str):
@@ -630,9 +659,15 @@ def _dispatch(args: Namespace) -> int:
     try:
         return handler(args)
     except CorruptFileError as error:
-        raise DataError(f"{error}. Nothing was changed. Run `cramp-coach` to move it aside and start a fresh diary.") from None
+        raise DataError(f"{_storage_message(error)} Run `cramp-coach` to move it aside and start a fresh diary.") from None
     except StorageError as error:
-        raise DataError(f"{error}. Nothing was changed.") from None
+        raise DataError(_storage_message(error)) from None
+
+
+def _storage_message(error: Exception) -> str:
+    """A diary problem's message, saying once that nothing was changed."""
+    text = str(error).rstrip().rstrip(".")
+    return f"{text}." if "not been changed" in text or "Nothing was changed" in text else f"{text}. Nothing was changed."
 
 
 _APP_DEFAULTS: dict[str | None, dict[str, Any]] = {
@@ -676,7 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cramp-coach: {one_line(str(error))}", file=sys.stderr)
         return EXIT_DATA
     except OSError as error:
-        path = f"{one_line(os.fsdecode(error.filename))}: " if error.filename else ""
+        path = f"{_path(error.filename)}: " if error.filename else ""
         from cramp_coach.core.export import plain_reason
 
         print(f"cramp-coach: {path}{plain_reason(error)}", file=sys.stderr)

@@ -56,7 +56,7 @@ class ExportWriteError(OSError):
     def __init__(self, path: Path, reason: str):
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{_named(path)}: {reason}")
 
 
 def in_period(cramps: Sequence[Cramp], start: date | None, end: date | None) -> list[Cramp]:
@@ -330,6 +330,15 @@ def write_new_file(path: Path, text: str) -> None:
 
 
 # -- reading an import file -----------------------------------------------------------------------
+MAX_NAME_SHOWN = 200
+
+
+def _named(path: Path) -> str:
+    """A file name as a message shows it: one line, control codes escaped, a very long one cut with "…"."""
+    name = one_line(os.fsdecode(path))
+    return name if len(name) <= MAX_NAME_SHOWN else name[:MAX_NAME_SHOWN] + "…"
+
+
 def _size_text(size: int) -> str:
     return f"{size // (1024 * 1024)} MB"
 
@@ -339,27 +348,27 @@ def read_import_text(path: Path, limit: int = MAX_IMPORT_BYTES) -> str:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise ImportFormatError(f"{path}: is not a regular file")
+            raise ImportFormatError(f"{_named(path)}: is not a regular file")
         if info.st_size > limit:
-            raise ImportFormatError(f"{path}: is larger than {_size_text(limit)}")
+            raise ImportFormatError(f"{_named(path)}: is larger than {_size_text(limit)}")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise ImportFormatError(f"{path}: no such file") from None
+        raise ImportFormatError(f"{_named(path)}: no such file") from None
     except OSError as error:
-        raise ImportFormatError(f"{path}: cannot be read ({plain_reason(error)})") from None
+        raise ImportFormatError(f"{_named(path)}: cannot be read ({plain_reason(error)})") from None
     try:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check above
-                raise ImportFormatError(f"{path}: is not a regular file")
+                raise ImportFormatError(f"{_named(path)}: is not a regular file")
             data = handle.read(limit + 1)
     except OSError as error:
-        raise ImportFormatError(f"{path}: cannot be read ({plain_reason(error)})") from None
+        raise ImportFormatError(f"{_named(path)}: cannot be read ({plain_reason(error)})") from None
     if len(data) > limit:
-        raise ImportFormatError(f"{path}: is larger than {_size_text(limit)}")
+        raise ImportFormatError(f"{_named(path)}: is larger than {_size_text(limit)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFormatError(f"{path}: is not a UTF-8 text file (byte {error.start + 1})") from None
+        raise ImportFormatError(f"{_named(path)}: is not a UTF-8 text file (byte {error.start + 1})") from None
 
 
 def read_import(path: Path) -> tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]:
@@ -379,26 +388,26 @@ def _records_from_json(path: Path, text: str) -> tuple[list[dict[str, Any]], lis
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFormatError(f"{path}: is not valid JSON (line {error.lineno}, column {error.colno})") from None
+        raise ImportFormatError(f"{_named(path)}: is not valid JSON (line {error.lineno}, column {error.colno})") from None
     except RecursionError:
-        raise ImportFormatError(f"{path}: is nested too deeply to be a cramp-coach export") from None
+        raise ImportFormatError(f"{_named(path)}: is nested too deeply to be a cramp-coach export") from None
     except MemoryError:
-        raise ImportFormatError(f"{path}: is too large to read") from None
+        raise ImportFormatError(f"{_named(path)}: is too large to read") from None
     except ValueError as error:  # e.g. a number with more digits than Python converts
-        raise ImportFormatError(f"{path}: is not valid JSON ({one_line(str(error))})") from None
+        raise ImportFormatError(f"{_named(path)}: is not valid JSON ({one_line(str(error))})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise ImportFormatError(f"{path}: is not a cramp-coach JSON export (no \"format\": \"{EXPORT_FORMAT}\")")
+        raise ImportFormatError(f"{_named(path)}: is not a cramp-coach JSON export (no \"format\": \"{EXPORT_FORMAT}\")")
     if "schema" not in document:
-        raise ImportFormatError(f"{path}: has no \"schema\" number (a cramp-coach export has one from 1 to {SCHEMA_VERSION})")
+        raise ImportFormatError(f"{_named(path)}: has no \"schema\" number (a cramp-coach export has one from 1 to {SCHEMA_VERSION})")
     schema = document["schema"]
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         shown = one_line(repr(schema))[:40]
-        raise ImportFormatError(f"{path}: \"schema\" must be a whole number from 1 to {SCHEMA_VERSION}, got {shown}")
+        raise ImportFormatError(f"{_named(path)}: \"schema\" must be a whole number from 1 to {SCHEMA_VERSION}, got {shown}")
     if schema > SCHEMA_VERSION:
-        raise ImportFormatError(f"{path}: export schema {schema} is newer than this cramp-coach reads (up to {SCHEMA_VERSION}); update cramp-coach")
+        raise ImportFormatError(f"{_named(path)}: export schema {schema} is newer than this cramp-coach reads (up to {SCHEMA_VERSION}); update cramp-coach")
     cramps, nights = document.get("cramps", []), document.get("nights", [])
     if not isinstance(cramps, list) or not isinstance(nights, list):
-        raise ImportFormatError(f"{path}: \"cramps\" and \"nights\" must be lists")
+        raise ImportFormatError(f"{_named(path)}: \"cramps\" and \"nights\" must be lists")
     return cramps, nights
 
 
@@ -451,18 +460,18 @@ def _records_from_csv(path: Path, text: str) -> CsvRecords:
     try:
         header = next(reader, None)
         if header is None or not {"started_at", "muscle"} <= set(header):
-            raise ImportFormatError(f"{path}: is not a cramp-coach CSV export (it needs the columns {', '.join(CSV_FIELDS)})")
+            raise ImportFormatError(f"{_named(path)}: is not a cramp-coach CSV export (it needs the columns {', '.join(CSV_FIELDS)})")
         width = len(header)
         rows = [row for row in reader if row]
         if rows and max(map(len, rows)) > width:
             reader = csv.reader(io.StringIO(text))  # read again, for the line to name
             for row in reader:
                 if len(row) > width:
-                    raise ImportFormatError(f"{path}: line {reader.line_num}: has more values than columns")
+                    raise ImportFormatError(f"{_named(path)}: line {reader.line_num}: has more values than columns")
     except csv.Error as error:
         message = str(error)
         if "field larger than field limit" in message:
             message = f"a value is longer than {csv.field_size_limit()} characters"
-        raise ImportFormatError(f"{path}: line {reader.line_num}: is not valid CSV ({one_line(message)})") from None
+        raise ImportFormatError(f"{_named(path)}: line {reader.line_num}: is not valid CSV ({one_line(message)})") from None
     # Our own export: its formula-like cells carry our apostrophe (if it has an apostrophe at all).
     return CsvRecords(header, rows, ours=tuple(header) == CSV_FIELDS and "'" in text)

@@ -159,7 +159,7 @@ class Night:
 def _shown(value: Any) -> str:
     """A value quoted in an error message: short, and with no control codes."""
     text = repr(value)
-    return one_line(text if len(text) <= 60 else text[:57] + "...")
+    return one_line(text if len(text) <= 60 else text[:59] + "…")
 
 
 _WANTED_MOMENT = f"must be an ISO date and time like 2026-11-25T03:10 (years {FIRST_YEAR} to {LAST_YEAR})"
@@ -202,6 +202,10 @@ def parse_day(value: Any, field_name: str) -> date:
         raise ValidationError(field_name, f"must be a date like 2026-11-25 (years {FIRST_YEAR} to {LAST_YEAR}), got {_shown(value)}") from None
 
 
+# A whole number as text: ASCII digits, a sign, and a fraction of zeros (a spreadsheet's "5.0").
+_WHOLE_TEXT = re.compile(r"([+-]?[0-9]+)(?:\.0*)?")
+
+
 def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: bool = True, unit: str = "") -> int | None:
     if value is None or value == "":
         if allow_none:
@@ -216,18 +220,22 @@ def _whole(value: Any, field_name: str, low: int, high: int | None, allow_none: 
     if isinstance(value, bool):
         raise ValidationError(field_name, f"must be a whole number, got {_shown(value)}")
     try:
-        if isinstance(value, str) and len(value) > 32:
+        if isinstance(value, str):  # ASCII digits only, read exactly (no float: no ٥, 1e3 or rounding)
+            match = _WHOLE_TEXT.fullmatch(value.strip()) if len(value) <= 32 else None
+            if match is None:
+                raise ValueError
+            number = int(match.group(1))
+        elif isinstance(value, (int, float)) and value == int(value):
+            number = int(value)
+        else:
             raise ValueError
-        parsed = float(value) if isinstance(value, str) else value
-        if not isinstance(parsed, (int, float)) or parsed != int(parsed):
-            raise ValueError
-        number = int(parsed)
     except (TypeError, ValueError, OverflowError):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
         raise ValidationError(field_name, f"must be a whole number {span}{' ' + unit if unit else ''}, got {_shown(value)}") from None
     if number < low or (high is not None and number > high):
         span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise ValidationError(field_name, f"must be {span}{' ' + unit if unit else ''}, got {number}")
+        shown = _shown(value.strip()) if isinstance(value, str) else _shown(number) if abs(number) >= 10**12 else str(number)
+        raise ValidationError(field_name, f"must be {span}{' ' + unit if unit else ''}, got {shown}")
     return number
 
 

@@ -156,3 +156,110 @@ def test_import_refuses_an_ended_by_that_is_not_one_line_as_log_does(tmp_path, h
     path = _export_file(tmp_path, [{"started_at": "2026-10-01T03:00", "muscle": "calf", "ended_by": "calf\nstretch"}])
     one_line(run("import", str(path)), 1, "cramp 1: ended_by: must be a relief step id or 'on its own': one line", "nothing was imported")
     one_line(run(*LOG, "--ended-by", "[@click=app.quit]"), 2, "--ended-by must be a relief step id", "'[@click=app.quit]'")
+
+
+# -- probe 7 (the command line's side): a diary.json holding a number too long to read -----------------
+@pytest.mark.parametrize("args", [["stats"], ["export", "-o", "-"], ["checklist", "--list"], [*LOG]])
+def test_a_huge_number_in_the_diary_names_the_file_and_what_to_do(hermetic_home, args):
+    assert run(*LOG, "--at", "2026-10-01T03:00").returncode == 0
+    diary = hermetic_home / "diary.json"
+    text = diary.read_text()
+    assert '"intensity": 3' in text or '"intensity":3' in text
+    diary.write_text(text.replace('"intensity": 3', '"intensity": ' + "9" * 5000).replace('"intensity":3', '"intensity":' + "9" * 5000))
+    before = diary.read_bytes()
+    message = one_line(run(*args), 1, str(diary), "Nothing was changed", "move it aside")
+    assert "ValueError" not in message and "set_int_max_str_digits" not in message
+    assert diary.read_bytes() == before
+
+
+# -- probe 11: small message and usage rules ------------------------------------------------------------
+LONG_ESCAPES = "\x1b[2J" * 2500
+
+
+def test_export_to_an_empty_file_name_is_a_usage_error(tmp_path):
+    one_line(run("export", "-o", "", cwd=tmp_path), 2, "-o: an empty file name", "- for standard output")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["stats", "--days", "\x1b[2J"], ["--days: must be a whole number from 1 to 36500, got '\\x1b[2J'"]),
+        (["checklist", "--done", "\x1b[2J"], ["unknown item id '\\x1b[2J'"]),
+        (["log", *LOG[1:], "--at", "\x1b[2J"], ["--at", "got '\\x1b[2J'"]),
+        (["stats", "--days", LONG_ESCAPES], ["--days: must be a whole number", "…"]),
+        (["export", "--from", LONG_ESCAPES], ["--from: must be a date like 2026-11-25", "…"]),
+        (["checklist", "--list", "--night", LONG_ESCAPES], ["--night must be tonight", "…"]),
+        (["checklist", "--done", LONG_ESCAPES], ["unknown item id", "…"]),
+        (["log", *LOG[1:], "--ended-by", LONG_ESCAPES], ["--ended-by must be", "…"]),
+        (["serve", "--port", LONG_ESCAPES], ["--port: must be a port number", "…"]),
+    ],
+    ids=["days", "done", "at", "long-days", "long-from", "long-night", "long-done", "long-ended-by", "long-port"],
+)
+def test_bad_input_is_echoed_escaped_once_and_cut_short(hermetic_home, args, words):
+    message = one_line(run(*args), 2, *words)
+    assert "\\\\x1b" not in message and "\x1b" not in message
+    assert len(message) < 400
+
+
+def test_import_messages_escape_once_and_cut_long_values_and_file_names(tmp_path, hermetic_home):
+    path = _export_file(tmp_path, [
+        {"started_at": "2026-10-01T03:00", "muscle": "calf", "id": "\x1b[2J"},
+        {"started_at": "2026-10-01T03:00", "muscle": "calf", "id": LONG_ESCAPES},
+        {"started_at": "2026-10-01T03:00", "muscle": "calf", "intensity": 1e300},
+    ])
+    message = one_line(run("import", str(path)), 1, "cramp 1: id: must be 1 to 64 letters", "got '\\x1b[2J';", "cramp 3: intensity: must be from 0 to 10")
+    assert "\\\\x1b" not in message and len(message) < 600
+    long_name = one_line(run("import", LONG_ESCAPES), 1, "…")
+    assert len(long_name) < 400
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("٥", ["--intensity must be a whole number from 0 to 10, got '٥'"]),
+        ("１", ["--intensity must be a whole number from 0 to 10"]),
+        ("1e1", ["--intensity must be a whole number from 0 to 10, got '1e1'"]),
+        ("1_0", ["--intensity must be a whole number"]),
+        ("99999999999999999999999", ["--intensity must be from 0 to 10, got '99999999999999999999999'"]),
+    ],
+)
+def test_intensity_takes_ascii_digits_only(hermetic_home, value, words):
+    one_line(run("log", "--muscle", "calf", "--leg", "left", "--intensity", value), 2, *words)
+    assert not (hermetic_home / "diary.json").exists()
+
+
+def test_a_huge_duration_is_refused_as_typed_not_rounded(hermetic_home):
+    result = run(*LOG, "--duration", "99999999999999999999999")
+    one_line(result, 2, "--duration must be from 0 to 86400 seconds, got '99999999999999999999999'")
+
+
+def test_whole_numbers_written_plainly_still_count(hermetic_home):
+    assert run("log", "--muscle", "calf", "--leg", "left", "--intensity", " 5.0 ", "--duration", "+90").returncode == 0
+    assert run("stats", "--days", " 7 ").returncode == 0
+
+
+def test_a_diary_from_a_newer_version_says_once_that_it_was_not_changed(hermetic_home):
+    import json
+
+    assert run(*LOG).returncode == 0
+    diary = hermetic_home / "diary.json"
+    data = json.loads(diary.read_text())
+    data["meta"] = {"1": {"schema_version": 99}}
+    diary.write_text(json.dumps(data))
+    message = one_line(run("stats"), 1, "newer cramp_coach", "has not been changed.")
+    assert ".." not in message and "Nothing was changed" not in message and "move it aside" not in message
+
+
+def test_stats_for_some_nights_says_which_nights_it_counts(hermetic_home):
+    from datetime import timedelta
+
+    from cramp_coach.core.models import local_now, night_of
+    from cramp_coach.core.nights import night_name
+
+    now = local_now()
+    newest = night_of(now)
+    first = run("stats", "--days", "1").stdout.decode().splitlines()[0]
+    assert first == f"Cramps ({night_name(newest, now)}, the night of {newest.isoformat()}): 0"
+    week = run("stats", "--days", "7").stdout.decode().splitlines()[0]
+    assert week == f"Cramps (the last 7 nights, {(newest - timedelta(days=6)).isoformat()} to {newest.isoformat()}): 0"
+    assert run("stats").stdout.decode().startswith("Cramps (whole diary): 0")
