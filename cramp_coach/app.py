@@ -184,6 +184,8 @@ class CrampCoachApp(TypeAheadApp):
     # -- safety, sources, settings, the other parts: reachable from anywhere --------------------------
     def action_go(self, mode: str) -> None:
         """Go to home, the bedtime checklist or the diary (a running routine asks first)."""
+        while len(self.screen_stack) > 1 and getattr(self.screen, "LEFT_WHEN_AWAY", False):
+            self.pop_screen()  # (stats, insights...: coming back here shows this part itself)
         leave_for = getattr(self.screen, "leave_for", None)  # a screen that must not be dropped silently
         if callable(leave_for):
             leave_for(mode)

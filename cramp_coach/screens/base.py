@@ -7,7 +7,7 @@ of ``services`` or ``diary_job`` is checked. ``on_result`` wraps a dialog's call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual import events
 from textual.app import App
@@ -38,6 +38,10 @@ def app_css_generation(app: App[object]) -> int:
 
 class CoachScreen(Screen[Result]):
     """A full screen of cramp coach."""
+
+    LEFT_WHEN_AWAY: ClassVar[bool] = False
+    """A view only to read (stats, insights, sources, red flags): closed when the person goes to
+    another part of the app, so coming back to this part shows the part itself, not the view."""
 
     @property
     def cc(self) -> CrampCoachApp:

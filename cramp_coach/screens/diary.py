@@ -251,12 +251,12 @@ class DiaryScreen(CoachScreen[None]):
         if bar is None:
             from textual.widgets import Select
 
-            bar = FilterBar(
+            bar = FilterBar(  # the text first: / lands in it, and Tab goes on to the dates, leg and muscle
+                Input(placeholder="note or tag text", id="filter-text", max_length=MAX_NOTE),
                 Input(placeholder="from YYYY-MM-DD", id="filter-from", max_length=40),
                 Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=40),
                 Select([(leg, leg) for leg in LEGS], prompt="any leg", id="filter-leg"),
                 Select([(m, m) for m in DIARY_MUSCLES], prompt="any muscle", id="filter-muscle"),
-                Input(placeholder="note or tag text", id="filter-text", max_length=MAX_NOTE),
                 id="filters",
             )
             await self.mount(bar, before="#history")

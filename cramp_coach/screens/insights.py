@@ -131,6 +131,8 @@ def trial_text(report: InsightsReport) -> Content:
 class InsightsScreen(CoachScreen[None]):
     """Habits and insights from the diary; t starts or stops the 6-week stretching trial."""
 
+    LEFT_WHEN_AWAY = True
+
     CSS_PATH = "insights.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back"),

@@ -151,6 +151,8 @@ class TriageScreen(CoachModal[tuple[str, tuple[str, ...]] | None]):
 class RedFlagsScreen(CoachScreen[None]):
     """Signs that need medical help now, and signs to see a clinician about soon."""
 
+    LEFT_WHEN_AWAY = True
+
     CSS_PATH = "safety.tcss"
     BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]
 
@@ -189,6 +191,8 @@ def all_sources(app: CrampCoachApp) -> list[tuple[str, list[tuple[str, str, str]
 
 class SourcesScreen(CoachScreen[None]):
     """Where every piece of guidance in the app comes from: title and link."""
+
+    LEFT_WHEN_AWAY = True
 
     CSS_PATH = "safety.tcss"
     BINDINGS = [Binding("escape,q", "app.pop_screen", "back")]

@@ -66,6 +66,8 @@ def chart(title: str, rows: list[tuple[str, int]]) -> Content:
 class StatsScreen(CoachScreen[None]):
     """Charts and figures over the whole diary (or the entries the diary screen has read)."""
 
+    LEFT_WHEN_AWAY = True
+
     CSS_PATH = "stats.tcss"
     BINDINGS = [Binding("escape,s", "app.pop_screen", "back to the diary")]
 

@@ -43,7 +43,7 @@ async def test_history_newest_first_and_filters(hermetic_home, clock):
         assert cell_texts(table.get_row_at(1))[0] == "2026-11-03"
         await pilot.press("slash")
         await pilot.pause()
-        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", *"2026-11-02")  # back to "from"
+        await pilot.press("tab", *"2026-11-02")  # on from the text to "from"
         await pilot.pause()
         assert table.row_count == 3
         app.screen.query_one("#filter-text", Input).value = "dancing"
@@ -377,3 +377,39 @@ async def test_when_the_rest_cannot_be_read_the_first_page_goes_too(hermetic_hom
         table = await open_diary(app, pilot)
         await settle(app, pilot)
         assert table.row_count == 0 and "cannot be read" in text_of(app, "#diary-status")
+
+
+async def test_going_away_from_stats_or_insights_and_back_shows_the_diary_list(hermetic_home, clock):
+    """d, s (stats), F1 (home), d: the diary list, not the stats left open (same for insights)."""
+    from cramp_coach.screens.home import HomeScreen
+    from cramp_coach.screens.insights import InsightsScreen
+
+    seed(hermetic_home)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for view_key, view in (("s", StatsScreen), ("i", InsightsScreen)):
+            await open_diary(app, pilot)
+            await pilot.press(view_key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, view)
+            await pilot.press("f1")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert isinstance(app.screen, DiaryScreen)
+
+
+async def test_tab_from_the_filter_text_goes_on_to_the_dates_not_the_list(hermetic_home, clock):
+    seed(hermetic_home)
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_diary(app, pilot)
+        await pilot.press("slash", "n", "i", "g", "tab")
+        assert app.focused is not None and app.focused.id == "filter-from"
+        await pilot.press(*"2026-11-02", "tab")
+        assert app.focused.id == "filter-to"
+        await settle(app, pilot)
+        assert app.screen.query_one("#filter-text", Input).value == "nig"
+        assert app.screen.query_one("#filter-from", Input).value == "2026-11-02"
+        assert len(app.screen._shown) == 2
