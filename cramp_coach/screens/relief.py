@@ -123,8 +123,9 @@ class ReliefScreen(GuidedRoutineScreen):
             # On a short screen the advice takes the room there is (relief.tcss), but no more than it
             # needs: rows it does not fill go to the step below it, not to blank lines in the box.
             width = min(self.size.width - 2, 110) - 4  # the screen's padding; the box's border and padding
-            fitted = self.has_class("short") and width > 0
-            panel.styles.max_height = panel.render().get_height(panel.styles, width) + 2 if fitted else None
+            advice = panel.visual
+            fitted = self.has_class("short") and width > 0 and isinstance(advice, Content)
+            panel.styles.max_height = advice.get_height({}, width) + 2 if fitted else None
 
     def _first_run_text(self) -> Content:
         disclaimer = self.cc.services.advice(AdviceKey.DISCLAIMER)
