@@ -273,16 +273,16 @@ def cmd_export(args: Namespace) -> int:
         raise DataError(f"{_path(output)} already exists; choose another file name (nothing was written)")
     diary = _open_diary()
     cramps = export.in_period(diary.cramps(), args.start, args.end)
+    nights = _nights_in_period(diary, args.start, args.end) if args.format != "csv" else []
     if args.format == "csv":
         text = export.to_csv(cramps)
     elif args.format == "json":
-        text = export.to_json(cramps, _nights_in_period(diary, args.start, args.end))
+        text = export.to_json(cramps, nights)
     else:
         names = _step_names()
         from cramp_coach.core.content import AdviceKey
 
         disclaimer = _advice(AdviceKey.DISCLAIMER)
-        nights = _nights_in_period(diary, args.start, args.end)
         text = export.to_markdown(cramps, args.start, args.end, lambda s: names.get(s, s), disclaimer.text if disclaimer else "", nights)
     if output is None:
         _write_stdout(text)
@@ -291,7 +291,8 @@ def cmd_export(args: Namespace) -> int:
         export.write_new_file(output, text)
     except export.ExportWriteError as error:
         raise DataError(f"{_path(output)}: cannot be written: {error.reason} (nothing was written)") from None
-    print(f"Wrote {len(cramps)} cramps to {_path(output)}", file=sys.stderr)
+    nights_written = f" and {_count(len(nights), 'night record')}" if args.format == "json" else ""
+    print(f"Wrote {_entries(cramps)}{nights_written} to {_path(output)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -327,6 +328,28 @@ def _write_stdout(text: str) -> None:
         raise
     except OSError as error:
         raise DataError(f"standard output: cannot be written: {plain_reason(error)}; the export is incomplete") from None
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _entries(cramps: Sequence[Any], not_cramps: int | None = None) -> str:
+    """``9 entries (8 cramps, 1 not a cramp)``: diary entries, the ones the "is this a cramp?"
+    questions said were something else named apart (``cramps`` are Cramps or stored records)."""
+    if not_cramps is None:
+        not_cramps = sum(1 for cramp in cramps if not _is_cramp(cramp))
+    shown = _count(len(cramps), "entry", "entries")
+    if not_cramps:
+        shown += f" ({_count(len(cramps) - not_cramps, 'cramp')}, {not_cramps} not a cramp)"
+    return shown
+
+
+def _is_cramp(cramp: Any) -> bool:
+    from cramp_coach.core.models import NOT_A_CRAMP_TAGS
+
+    tags = cramp["tags"] if isinstance(cramp, dict) else cramp.tags
+    return not any(tag in NOT_A_CRAMP_TAGS for tag in tags or ())
 
 
 MAX_LISTED = 5
@@ -395,19 +418,46 @@ def cmd_import(args: Namespace) -> int:
     if problems:
         count = "1 record" if len(problems) == 1 else f"{len(problems)} records"
         raise DataError(f"{_path(path)}: {count} cannot be read, so nothing was imported: {_listed(problems)}")
+    cramps, nights, repeated = _first_of_each(cramps, nights)
     result = _open_diary().import_records(cramps, nights)
-    print(
-        f"Imported {result.cramps_added} cramps and {result.nights_added} nights "
-        f"({result.cramps_skipped + result.nights_skipped} already in the diary)."
-    )
-    _note_unknown_steps(cramps)
     conflicts = list(getattr(result, "conflicts", ()))
+    # Which of the added entries are not cramps is known when every entry of the file was added.
+    added = _entries(cramps) if result.cramps_added == len(cramps) else _count(result.cramps_added, "entry", "entries")
+    line = f"Imported {added} and {_count(result.nights_added, 'night record')}"
+    already = [_count(result.cramps_skipped, "entry", "entries")] if result.cramps_skipped else []
+    already += [_count(result.nights_skipped, "night record")] if result.nights_skipped else []
+    if already:
+        line += f"; already in the diary: {' and '.join(already)}"
+    print(line + ".")
+    _note_unknown_steps(cramps)
     if conflicts:
         print(
             f"Not imported: {len(conflicts)} with the same id or night as a different entry already in the diary "
             f"(the diary's entry was kept): {_listed(conflicts)}."
         )
+    if repeated:
+        print(
+            f"Not imported: {len(repeated)} with the same id or night as an earlier, different record in this file "
+            f"(the first one was used): {_listed(repeated)}."
+        )
     return EXIT_OK
+
+
+def _first_of_each(cramps: list[Any], nights: list[Any]) -> tuple[list[Any], list[Any], list[str]]:
+    """The file's records with each id (and night) once: an exact copy is dropped, a different record
+    under an id or night already seen in the file is named (it is not written)."""
+    repeated: list[str] = []
+    by_id: dict[str, Any] = {}
+    for cramp in cramps:
+        first = by_id.setdefault(cramp["id"], cramp)
+        if first is not cramp and first != cramp:
+            repeated.append(f"cramp {cramp['id']}")
+    by_night: dict[Any, Any] = {}
+    for night in nights:
+        first = by_night.setdefault(night.night, night)
+        if first is not night and first != night:
+            repeated.append(f"night {night.night.isoformat()}")
+    return list(by_id.values()), list(by_night.values()), repeated
 
 
 def _chosen_night(value: str | None, now: datetime) -> date:

@@ -118,7 +118,7 @@ def test_hostile_text_is_printed_as_text_by_every_command(tmp_path, hermetic_hom
     export_file.write_text(json.dumps({"format": "cramp-coach-export", "schema": 2, "cramps": records}))
     imported = run("import", str(export_file))
     assert imported.returncode == 0, imported.stderr
-    assert f"Imported {len(HOSTILE_NOTES)} cramps".encode() in imported.stdout
+    assert f"Imported {len(HOSTILE_NOTES)} entries and 0 night records.".encode() in imported.stdout
     # Invalid UTF-8 on argv, with an escape sequence behind it.
     logged = run("log", "--muscle", "calf", "--leg", "left", "--intensity", "3", "--at", "2026-11-01T03:00",
                  "--note", b"\xff\xfe \x1b[2J broken", "--ended-by", "my-step")

@@ -263,3 +263,40 @@ def test_stats_for_some_nights_says_which_nights_it_counts(hermetic_home):
     week = run("stats", "--days", "7").stdout.decode().splitlines()[0]
     assert week == f"Cramps (the last 7 nights, {(newest - timedelta(days=6)).isoformat()} to {newest.isoformat()}): 0"
     assert run("stats").stdout.decode().startswith("Cramps (whole diary): 0")
+
+
+# -- walk 9: export and import counts say what they count ------------------------------------------------
+def test_export_and_import_count_entries_and_night_records_by_kind(tmp_path, hermetic_home):
+    for day in (1, 2, 3):
+        assert run(*LOG, "--at", f"2026-10-0{day}T03:00").returncode == 0
+    assert run("log", "--muscle", "other", "--leg", "left", "--intensity", "2", "--tag", "restless legs?", "--at", "2026-10-05T03:00").returncode == 0
+    assert run("checklist", "--done", "fluids", "--night", "2026-10-04").returncode == 0
+    wrote = {fmt: run("export", "--format", fmt, "-o", str(tmp_path / f"all.{fmt}")) for fmt in ("json", "md", "csv")}
+    assert wrote["json"].stderr.decode().strip() == f"Wrote 4 entries (3 cramps, 1 not a cramp) and 1 night record to {tmp_path / 'all.json'}"
+    assert wrote["md"].stderr.decode().strip() == f"Wrote 4 entries (3 cramps, 1 not a cramp) to {tmp_path / 'all.md'}"
+    assert wrote["csv"].stderr.decode().strip() == f"Wrote 4 entries (3 cramps, 1 not a cramp) to {tmp_path / 'all.csv'}"
+
+    again = run("import", str(tmp_path / "all.json"))
+    assert again.stdout.decode() == "Imported 0 entries and 0 night records; already in the diary: 4 entries and 1 night record.\n"
+    elsewhere = run("import", str(tmp_path / "all.json"), env={**__import__("os").environ, "CRAMP_COACH_HOME": str(tmp_path / "other")})
+    assert elsewhere.stdout.decode() == "Imported 4 entries (3 cramps, 1 not a cramp) and 1 night record.\n"
+
+
+def test_a_repeated_id_inside_one_import_file_is_named_as_such(tmp_path, hermetic_home):
+    first = {"id": "a1", "started_at": "2026-10-01T03:00", "muscle": "calf", "note": "first"}
+    path = _export_file(
+        tmp_path,
+        [first, {**first, "note": "second"}, dict(first), {"id": "b2", "started_at": "2026-10-02T03:00", "muscle": "foot"}],
+        [{"night": "2026-10-01", "sleep_quality": 2}, {"night": "2026-10-01", "sleep_quality": 4}],
+    )
+    result = run("import", str(path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert lines == [
+        "Imported 2 entries and 1 night record.",
+        "Not imported: 2 with the same id or night as an earlier, different record in this file (the first one was used): "
+        "cramp a1; night 2026-10-01.",
+    ]
+    assert "already in the diary" not in result.stdout.decode()
+    exported = run("export", "--format", "csv").stdout.decode()
+    assert "first" in exported and "second" not in exported
