@@ -356,24 +356,25 @@ class JournalFile:
 def read_journal(path: Path) -> JournalFile | None:
     """The journal at ``path``; ``None`` when there is none. One that is there but cannot be read
     is a :class:`StorageError` naming it (a read without it would leave out saved cramps, and the
-    next write would lose them), never skipped. A last line a crash tore is left out."""
+    next write would lose them), never skipped; not a ``CorruptFileError``, which would offer to
+    set the diary itself aside. A last line a crash tore is left out."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise CorruptFileError(path, "is a link; cramp_coach only reads a journal it wrote itself (move it away)") from None
+            raise StorageError(path, "is a link; cramp_coach only reads a journal it wrote itself (move it away)") from None
         raise StorageError(path, f"cannot be read ({plain_reason(error)}); it holds cramps saved since the diary was last written in full") from None
     try:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise CorruptFileError(path, "is not a regular file (move it away)")
+                raise StorageError(path, "is not a regular file (move it away)")
             raw = handle.read(MAX_JOURNAL_BYTES + 1)
     except OSError as error:
         raise StorageError(path, f"cannot be read ({plain_reason(error)})") from None
     if len(raw) > MAX_JOURNAL_BYTES:
-        raise CorruptFileError(path, f"is larger than a journal can be ({MAX_JOURNAL_BYTES // 2**20} MiB; move it away)")
+        raise StorageError(path, f"is larger than a journal can be ({MAX_JOURNAL_BYTES // 2**20} MiB; move it away)")
     complete = raw[: raw.rfind(b"\n") + 1].decode("utf-8", "replace").split("\n")[:-1]
     header = None
     if complete and not complete[0].lstrip().startswith(("{", "[")):

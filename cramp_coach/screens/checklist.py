@@ -21,7 +21,7 @@ from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.nights import is_morning, last_night, night_name
 from cramp_coach.core.record import record
 from cramp_coach.screens.base import CoachScreen
-from cramp_coach.screens.diary import plural
+from cramp_coach.screens.diary import POLL_SECONDS, diary_signature, plural
 from cramp_coach.screens.diary_writes import DiaryJob, plain_reason
 from cramp_coach.screens.keys import NO_CRAMPS_BINDINGS, explain_no_cramps_not_now, no_cramps_key_allowed
 from cramp_coach.widgets.footer import SteadyFooter
@@ -132,6 +132,8 @@ class ChecklistScreen(CoachScreen[None]):
         self.last_night_recorded = True
         self._streak_text = ""
         self._shown_once = False  # keys typed before the first read wait for it
+        self._signature: tuple[int, ...] | None = None  # the diary's, as of the last read
+        self._writes = 0  # ticks on their way to the file
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-head")
@@ -160,6 +162,17 @@ class ChecklistScreen(CoachScreen[None]):
         self.night = self.tonight
         self.load()
         self.set_interval(60, self._look_at_the_clock)  # the morning key comes and goes with the clock
+        self.set_interval(POLL_SECONDS, self._check_for_changes)
+
+    def _check_for_changes(self) -> None:
+        """Pick up ticks made elsewhere (`cramp-coach checklist --done`, another window); not while
+        a tick of ours is on its way to the file (its own read follows it)."""
+        if self._shown_once and not self._writes and diary_signature(self.cc.services) != self._signature:
+            self.load()
+
+    def on_screen_resume(self) -> None:
+        if self._shown_once:  # back from the editor, a timer or another part: what changed shows now
+            self._check_for_changes()
 
     def _look_at_the_clock(self) -> None:
         self.refresh_bindings()
@@ -181,9 +194,15 @@ class ChecklistScreen(CoachScreen[None]):
         """Read the items, this night's ticks and the streak (off the event loop)."""
         night, services = self.night, self.cc.services
         assert night is not None
-        self.cc.diary_job(
-            DiaryJob(run=lambda: read_night(services, night), done=self._show, write=False, what="the checklist", failed=self._failed)
-        )
+
+        def read() -> tuple[tuple[int, ...] | None, NightView]:
+            return diary_signature(services), read_night(services, night)  # (the signature first: a change after it shows next time)
+
+        def show(read: tuple[tuple[int, ...] | None, NightView]) -> None:
+            self._signature = read[0]
+            self._show(read[1])
+
+        self.cc.diary_job(DiaryJob(run=read, done=show, write=False, what="the checklist", failed=self._failed))
 
     def _failed(self, error: Exception) -> None:
         self._shown_once = True
@@ -265,13 +284,19 @@ class ChecklistScreen(CoachScreen[None]):
         self._save_tick(self.night, item.id, done)
 
     def _save_tick(self, night: date, item_id: str, done: bool) -> None:
+        def saved(_: object) -> None:
+            self._writes -= 1
+            self.load()  # the streak may have changed
+
         def undo_on_screen(_: Exception) -> None:
+            self._writes -= 1
             self.load()  # the tick was not saved: show what the diary holds
 
+        self._writes += 1
         self.cc.diary_job(
             DiaryJob(
                 run=lambda: self.cc.services.checklist().tick(night, item_id, done),
-                done=lambda _: self.load(),  # the streak may have changed
+                done=saved,
                 what=f"the {'tick' if done else 'untick'} of this item",
                 failed=undo_on_screen,
             )

@@ -106,6 +106,14 @@ def cell(value: object, cut: OverflowMethod | None = None) -> Text:
     return Text(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…", overflow=cut)
 
 
+def diary_signature(services: Any) -> tuple[int, ...] | None:
+    """What changes whenever any process writes the diary (a few stats, for a look every few seconds)."""
+    try:
+        return services.diary().signature()
+    except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next read says why
+        return None
+
+
 class FilterBar(Horizontal):
     """The filter boxes; escape goes back to the list (and the footer says so, not "home")."""
 
@@ -337,10 +345,7 @@ class DiaryScreen(CoachScreen[None]):
             self.query_one("#history", DataTable).focus()
 
     def _current_signature(self) -> tuple[int, ...] | None:
-        try:
-            return self.cc.services.diary().signature()
-        except Exception:  # noqa: BLE001 - a folder we cannot even stat: the next load says why
-            return None
+        return diary_signature(self.cc.services)
 
     def on_screen_resume(self) -> None:
         if self._loaded:  # back from home or a dialog: what changed meanwhile shows now, not at the next look

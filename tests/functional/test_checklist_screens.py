@@ -204,3 +204,17 @@ async def test_escape_on_a_new_item_with_text_in_it_warns_once_then_leaves(herme
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ChecklistEditScreen)
+
+
+async def test_a_tick_made_from_the_shell_shows_on_the_open_checklist(hermetic_home, clock):
+    from cramp_coach.screens.diary import POLL_SECONDS
+
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checklist(app, pilot)
+        assert "0 of 7 done" in text_of(app, "#checklist-head")
+        ChecklistBook(Diary(hermetic_home), app.services.checklist().defaults).tick(TONIGHT, "fluids", True)  # `checklist --done fluids`
+        await pilot.pause(POLL_SECONDS + 0.5)
+        await settle(app, pilot)
+        assert "1 of 7 done" in text_of(app, "#checklist-head")
+        assert app.screen.query_one(OptionList).get_option_at_index(2).prompt.plain == "[x] Fluids through the day"
