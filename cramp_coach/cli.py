@@ -131,7 +131,7 @@ def build_parser() -> ArgumentParser:
 
     relief = commands.add_parser("relief", help="start the guided relief routine for a cramp now")
     relief.add_argument("--muscle", choices=RELIEF_MUSCLES, default="calf", help="which muscle is cramping (default calf)")
-    relief.add_argument("--side", choices=LEGS, default=None, help="which leg: left, right or both")
+    relief.add_argument("--leg", "--side", dest="side", choices=LEGS, default=None, help="which leg: left, right or both (as for log)")
     # SUPPRESS: an absent relief --no-bell must not undo a `cramp-coach --no-bell relief`
     relief.add_argument("--no-bell", action="store_true", default=argparse.SUPPRESS, help="no terminal bell when a step changes")
 

@@ -45,3 +45,11 @@ def test_python_dash_m_works():
 
     result = subprocess.run([sys.executable, "-m", "cramp_coach", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_relief_help_shows_leg_and_a_bad_leg_is_a_usage_error(cramp_coach):
+    assert "--leg" in cramp_coach("relief", "--help").stdout
+    for option in ("--leg", "--side"):
+        result = cramp_coach("relief", option, "up")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert "--leg" in result.stderr and "'left', 'right', 'both'" in result.stderr
