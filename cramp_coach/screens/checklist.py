@@ -104,7 +104,7 @@ def item_prompt(item: ChecklistItem, ticked: bool, narrow: bool = False) -> Hang
     box = Content.assemble(("[x]", "bold"), " ") if ticked else Content("[ ] ")
     how = "" if narrow else ", enter starts it"
     timer = (f"· {clock_text(item.stretch.total_seconds)} timer{how}", "dim") if item.stretch else ""
-    return Hanging([(box, Content.assemble(line(item.title), "  " if timer else "", timer))])
+    return Hanging([(box, Content.assemble(line(item.title), " " if timer else "", timer))])
 
 
 class ChecklistScreen(CoachScreen[None]):
@@ -206,6 +206,7 @@ class ChecklistScreen(CoachScreen[None]):
 
     def _failed(self, error: Exception) -> None:
         self._shown_once = True
+        self._signature = diary_signature(self.cc.services)  # read again when it changes, not at every look
         self.query_one("#checklist-head", Static).update(
             Content.assemble(("Bedtime checklist", "bold"), " · the diary cannot be read: ", literal(plain_reason(error)))
         )

@@ -77,7 +77,8 @@ class ChecklistEditScreen(CoachScreen[None]):
         current = keep or self._current_id()
         options.clear_options()
         for item in self.items:
-            marks = (" (hidden)" if item.hidden else "") + (" (yours)" if item.custom else "")
+            notes = [note for note, applies in (("hidden", item.hidden), ("yours", item.custom)) if applies]
+            marks = f" ({', '.join(notes)})" if notes else ""
             options.add_option(Option(Content.assemble(line(item.title), (marks, "dim")), id=item.id))
         ids = [item.id for item in self.items]
         if ids:

@@ -225,6 +225,14 @@ class CrampFormScreen(EntryFormScreen):
         """The stored value when the field was left as it was shown (editing), else what was typed."""
         return stored if self._unchanged(selector) else typed()
 
+    @staticmethod
+    def _stored_tags(original: Cramp) -> list[str] | str:
+        """The entry's tags as kept, or (an older entry with a tag holding "," or ";", which tags may
+        no longer hold) split there, as the same text typed would be."""
+        if any("," in tag or ";" in tag for tag in original.tags):
+            return ";".join(original.tags).replace(",", ";")
+        return list(original.tags)
+
     def collect(self) -> Cramp:
         """The form's values as a validated cramp (raises ValidationError).
 
@@ -244,7 +252,7 @@ class CrampFormScreen(EntryFormScreen):
             "duration_s": self._kept("#form-duration", original and original.duration_s, lambda: parse_duration(self._value("#form-duration"))),
             "ended_by": self._value("#form-ended-by"),
             "routine": original.routine if original else None,
-            "tags": self._kept("#form-tags", original and list(original.tags), lambda: self._value("#form-tags").replace(",", ";")),
+            "tags": self._kept("#form-tags", original and self._stored_tags(original), lambda: self._value("#form-tags").replace(",", ";")),
             "note": self._kept("#form-note", original and original.note, lambda: note),
             "triage": list(original.triage) if original else [],
         }

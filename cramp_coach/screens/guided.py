@@ -48,7 +48,7 @@ class GuidedRoutineScreen(CoachScreen[Any]):
         Binding("space", "resume", "go on"),
         Binding("n,right", "next_step", "next"),
         Binding("b,left", "previous_step", "back", show=False),
-        Binding("plus,equals_sign", "add_time", "+15 s", show=False),
+        Binding("plus,equals_sign", "add_time", "more time"),
     ]
 
     run: RoutineRun | None = None

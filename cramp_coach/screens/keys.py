@@ -48,4 +48,4 @@ def no_cramps_key_allowed(action: str, now: datetime) -> bool | None:
 
 def explain_no_cramps_not_now(screen: Screen[Any], elsewhere: str) -> None:
     """``0`` outside the morning: say when it works, and what to use now (``elsewhere``)."""
-    screen.notify(f"0 keeps last night as a night with no cramps in the morning (05:00 to noon). {elsewhere}", timeout=6)
+    screen.notify(f"In the morning (05:00 to noon), 0 keeps last night as a night with no cramps. {elsewhere}", timeout=6)

@@ -81,13 +81,13 @@ def test_export_csv_json_md_and_import_twice_adds_nothing(cramp_coach, logged, t
     os.environ["CRAMP_COACH_HOME"] = str(other_home)
     try:
         first = cramp_coach("import", str(out))
-        assert first.returncode == 0 and "Imported 3 cramps" in first.stdout
+        assert first.returncode == 0 and "Imported 3 entries" in first.stdout
         second = cramp_coach("import", str(out))
-        assert "Imported 0 cramps" in second.stdout and "(3 already in the diary)" in second.stdout
+        assert "Imported 0 entries" in second.stdout and "already in the diary: 3 entries" in second.stdout
         csv_file = tmp_path / "all.csv"
         csv_file.write_text(csv_text, encoding="utf-8-sig")  # as a spreadsheet saves it: with a BOM
         third = cramp_coach("import", str(csv_file))
-        assert "Imported 0 cramps" in third.stdout and "(3 already in the diary)" in third.stdout
+        assert "Imported 0 entries" in third.stdout and "already in the diary: 3 entries" in third.stdout
     finally:
         os.environ["CRAMP_COACH_HOME"] = env_home
 
@@ -127,7 +127,7 @@ def test_import_reports_conflicts_apart_from_entries_already_there(cramp_coach, 
     changed.write_text(json.dumps(exported))
     result = cramp_coach("import", str(changed))
     assert result.returncode == 0
-    assert "Imported 0 cramps and 0 nights (2 already in the diary)." in result.stdout
+    assert "Imported 0 entries and 0 night records; already in the diary: 2 entries." in result.stdout
     assert f"Not imported: 1 with the same id or night as a different entry already in the diary (the diary's entry was kept): cramp {logged[0]}." in result.stdout
     assert "changed elsewhere" not in cramp_coach("export").stdout
 

@@ -49,7 +49,7 @@ def seed_hostile_cramps(home) -> list:
     for number, text in enumerate(CORPUS):
         diary.add_cramp(cramp_from_dict({
             "id": f"h{number:02d}", "started_at": f"2026-10-{number + 1:02d}T03:00:00+00:00", "muscle": "calf",
-            "note": text[:MAX_NOTE], "tags": [text[:40]], "ended_by": text[:80],
+            "note": text[:MAX_NOTE], "tags": [text[:40].replace(",", " ").replace(";", " ")], "ended_by": text[:80].replace("\n", " "),  # (, and ; separate tags; a step id is one line)
         }))
     for extra in range(2):  # the click text is the commonest "ended by", so stats show it
         diary.add_cramp(cramp_from_dict({"id": f"click{extra}", "started_at": f"2026-09-0{extra + 1}T03:00:00+00:00",

@@ -163,7 +163,7 @@ async def test_no_morning_key_in_the_small_hours(hermetic_home, clock):
         await pilot.press("0")
         await settle(app, pilot)
         said = [str(note.message) for note in app._notifications]
-        assert any("in the morning (05:00 to noon)" in message and "night form" in message for message in said)
+        assert any("in the morning (05:00 to noon)" in message.lower() and "night form" in message for message in said)
         app.switch_mode("diary")
         await settle(app, pilot)
         await pilot.press("0")
