@@ -530,10 +530,13 @@ def cmd_insights(args: Namespace) -> int:
     for days, figure in report.adherence.items():
         percent = "no nights yet" if figure.percent is None else f"{figure.percent}%"
         lines.append(f"Last {days} nights: {figure.done} of {figure.nights} done ({percent})")
-    lines.append(
-        f"Nights compared: {report.recorded_nights} recorded of {report.tracked_nights} since the checklist was first used "
-        "(a night with no tick, no entry and no night record is not recorded, not \"0 cramps\")"
-    )
+    if report.first_night is None:
+        lines.append("Tick tonight's checklist to start tracking.")
+    elif not report.tracked_nights:
+        lines.append("Nights compared: none yet (a night counts once its morning has come)")
+    else:  # the insights screen says the same
+        lines.append(f"Nights compared: {report.recorded_nights} recorded of {report.tracked_nights} since {report.first_night:%d %b %Y}")
+    lines.append("A night with no tick, no entry and no night record is not recorded, not \"0 cramps\".")
     lines += ["", "What seems to help you:"]
     lines += [f"- {comparison.sentence()}" for comparison in report.comparisons]
     if report.trial is not None:

@@ -250,10 +250,13 @@ class Comparison:
     def sentence(self) -> str:
         """Plain words that do not overclaim."""
         if not self.ready:
-            short = "with" if self.with_.nights < self.without.nights else "without"
+            wanting = [
+                f"{short} more night{'s' if short != 1 else ''} {name} it"
+                for name, group in (("with", self.with_), ("without", self.without))
+                if (short := MIN_NIGHTS_PER_GROUP - group.nights) > 0
+            ]
             return (
-                f"{self.label}: not enough nights yet to compare; {self.nights_needed} more night"
-                f"{'s' if self.nights_needed != 1 else ''} {short} it needed "
+                f"{self.label}: not enough nights yet to compare; {' and '.join(wanting)} needed "
                 f"(so far {self.with_.nights} with, {self.without.nights} without)."
             )
 

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.visual import Visual
 from textual.widgets import Static
 
-from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
+from cramp_coach.core.habits import MIN_NIGHTS_PER_GROUP, NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
 from cramp_coach.core.insights import InsightsReport
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary import plural
@@ -85,7 +85,8 @@ def habits_text(report: InsightsReport) -> Content:
 
 
 def _group(name: str, group: GroupFigures) -> str:
-    return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')} ({group.per_night:.2f} a night)"
+    rate = f" ({group.per_night:.2f} a night)" if group.nights else ""  # no rate over no nights
+    return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')}{rate}"
 
 
 def comparison_rows(comparison: Comparison) -> list[tuple[str, Content]]:
@@ -98,7 +99,7 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, Content]]:
     interval, difference = comparison.interval, comparison.difference
     if interval is None or difference is None:
         needed = plural(comparison.nights_needed, "more night")
-        rows.append(("  ", Content.assemble((NOT_ENOUGH_NIGHTS, "italic"), f" ({needed} needed in the smaller group)")))
+        rows.append(("  ", Content.assemble((NOT_ENOUGH_NIGHTS, "italic"), f" (each side needs {MIN_NIGHTS_PER_GROUP} nights: {needed} in the smaller one)")))
     else:
         low, high = interval
         verdict_style = "italic" if comparison.verdict == NO_CLEAR_DIFFERENCE else "bold"

@@ -72,6 +72,9 @@ def test_comparison_waits_for_three_nights_each_then_speaks_plainly():
     assert (later.without.nights, later.without.cramps, later.without.mean_intensity) == (2, 2, 7.5)
     assert not later.ready and "1 more night without it needed" in later.sentence()
 
+    none_yet = habits.compare("The whole checklist", [], set(), [])
+    assert "3 more nights with it and 3 more nights without it needed" in none_yet.sentence()  # both sides named
+
 
 def test_comparison_sentence_when_ready():
     tracked = [TONIGHT - timedelta(days=d) for d in range(1, 7)]
