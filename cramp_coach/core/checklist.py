@@ -187,7 +187,23 @@ def check_title(title: str) -> str:
 
 def add_item(items: list[ChecklistItem], title: str) -> list[ChecklistItem]:
     """Items with a new item of the user's own at the end."""
-    return [*items, ChecklistItem(id=f"own-{new_id()[:8]}", title=check_title(title), custom=True)]
+    title = check_title(title)
+    return [*items, ChecklistItem(id=item_id_for(title, {item.id for item in items}), title=title, custom=True)]
+
+
+def item_id_for(title: str, taken: set[str]) -> str:
+    """An id a person can type (`checklist --done warm-bath`): the title's letters and digits in
+    lower case, joined by "-" (``-2``, ``-3``... when taken); ``own-`` and a random part when the
+    title has none of those (all emoji, say)."""
+    words = "".join(char if char.isascii() and char.isalnum() else " " for char in title.lower()).split()
+    base = "-".join(words)[:40].strip("-")
+    if not base:
+        base = f"own-{new_id()[:8]}"
+    candidate, count = base, 1
+    while candidate in taken:
+        count += 1
+        candidate = f"{base}-{count}"
+    return candidate
 
 
 def rename_item(items: list[ChecklistItem], item_id: str, title: str) -> list[ChecklistItem]:

@@ -209,3 +209,17 @@ def test_no_cramps_last_night_is_one_locked_write_refused_when_there_were_cramps
     assert diary.mark_no_cramps(WED) == 1 and WED not in diary.nights()
     assert is_morning(at(WED, 5, 0)) and is_morning(at(WED, 11, 59))
     assert not is_morning(at(WED, 4, 59)) and not is_morning(at(WED, 12, 0))
+
+
+def test_an_own_item_gets_an_id_made_from_its_title_that_a_person_can_type():
+    from cramp_coach.core.checklist import add_item, load_default_items
+
+    items = add_item(list(load_default_items()), "Warm bath before bed!")
+    assert items[-1].id == "warm-bath-before-bed" and items[-1].custom
+    items = add_item(items, "Warm  bath before BED")
+    assert items[-1].id == "warm-bath-before-bed-2"
+    items = add_item(items, "Fluids")  # a default item's id is never taken over
+    assert items[-1].id == "fluids-2"
+    items = add_item(items, "🦵💥 [/]")
+    assert items[-1].id.startswith("own-") and len({item.id for item in items}) == len(items)
+    assert len(add_item(items, "x" * 80)[-1].id) <= 40
