@@ -140,7 +140,7 @@ def build_parser() -> ArgumentParser:
     log = commands.add_parser("log", help="save one cramp to the diary and print its id")
     log.add_argument("--muscle", required=True, choices=DIARY_MUSCLES)
     log.add_argument("--leg", required=True, choices=LEGS)
-    log.add_argument("--intensity", required=True, help="how bad, 0-10")
+    log.add_argument("--intensity", required=True, help="pain, 0 (none) to 10 (worst)")
     log.add_argument("--duration", help="how long it lasted, in seconds")
     log.add_argument("--at", help="when it started (ISO, e.g. 2026-11-25T03:10); default now")
     log.add_argument("--ended-by", help=f"the relief step id that ended it, or '{ON_ITS_OWN}'")

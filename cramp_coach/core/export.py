@@ -225,7 +225,7 @@ def to_markdown(
             "",
             "Date and time are when the cramp started (local clock time as recorded).",
             "",
-            "| date | time | leg | muscle | intensity | duration | ended by | note |",
+            "| date | time | leg | muscle | pain | duration | ended by | note |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for c in sorted(cramps, key=lambda c: c.started_at):

@@ -261,7 +261,7 @@ class Comparison:
             )
 
         def part(group: GroupFigures) -> str:
-            intensity = f", mean intensity {group.mean_intensity:.1f}" if group.mean_intensity is not None else ""
+            intensity = f", mean pain {group.mean_intensity:.1f}" if group.mean_intensity is not None else ""
             cramps = f"{group.cramps} cramp{'s' if group.cramps != 1 else ''}"
             nights = f"{group.nights} night{'s' if group.nights != 1 else ''}"
             return f"{group.per_night:.2f} cramps a night over {nights} ({cramps}{intensity})"
@@ -387,7 +387,7 @@ class TrialReport:
 
         def part(g: GroupFigures) -> str:
             intensity = f"{g.mean_intensity:.1f}" if g.mean_intensity is not None else "not recorded"
-            return f"{g.per_night:.2f} cramps a night ({g.cramps} in {g.nights} recorded nights), intensity {intensity} / 10"
+            return f"{g.per_night:.2f} cramps a night ({g.cramps} in {g.nights} recorded nights), pain {intensity} / 10"
 
         head = (
             f"Stretching trial finished ({self.start} to {self.end}, stretched on {self.nights_stretched} of "

@@ -98,7 +98,7 @@ def stats_report(
         report.headline.extend(
             [
                 ("Nights", f"{stats.first_night} to {stats.last_night}"),
-                ("Mean intensity", f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else NOT_RECORDED),
+                ("Mean pain", f"{stats.mean_intensity:.1f} / 10" if stats.mean_intensity is not None else NOT_RECORDED),
                 ("Mean duration", minutes_text(stats.mean_duration_s)),
                 ("Most common muscle", _pair(stats.top_muscle)),
                 ("Most common leg", _pair(stats.top_leg)),

@@ -50,8 +50,8 @@ def parse_duration(text: str) -> int | str | None:
     return text
 
 
-DETAIL_LABEL_WIDTH = 9
-"""The detail view's labels ("Intensity", the longest), so the answers line up with the fields."""
+DETAIL_LABEL_WIDTH = 8
+"""The detail view's labels ("Night of", the longest), so the answers line up with the fields."""
 
 
 def describe_cramp(cramp: Cramp, step_title) -> Hanging:
@@ -62,7 +62,7 @@ def describe_cramp(cramp: Cramp, step_title) -> Hanging:
         ("Night of", cramp.night.isoformat()),
         ("Leg", cramp.leg or "not recorded"),
         ("Muscle", cramp.muscle),
-        ("Intensity", "not recorded" if cramp.intensity is None else f"{cramp.intensity} / 10"),
+        ("Pain", "not recorded" if cramp.intensity is None else f"{cramp.intensity} / 10"),
         ("Duration", duration_text(cramp.duration_s) or "not recorded"),
         ("Ended by", step_title(cramp.ended_by) or "not recorded"),
         ("Tags", ", ".join(cramp.tags) or "none"),

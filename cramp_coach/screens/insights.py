@@ -124,7 +124,7 @@ def trial_text(report: InsightsReport) -> Content:
             ("6-week stretching trial", "bold"),
             ": press t to start it tonight. Stretch calves and hamstrings every night for 6 weeks (the "
             "checklist's stretch timers); at the end your diary compares those weeks with the recorded "
-            "nights of the 6 weeks before, in cramps a night and intensity.",
+            "nights of the 6 weeks before, in cramps a night and pain.",
         )
     return Content.assemble(("6-week stretching trial", "bold"), "\n", literal(report.trial.sentence()))
 

@@ -47,7 +47,7 @@ class SummaryScreen(CoachModal[Cramp | None]):
         Binding("escape", "discard", "don't save"),
         Binding("n", "note", "add a note"),
         Binding("exclamation_mark", "app.red_flags", "red flags", show=False),  # as everywhere (this is a dialog)
-        *[Binding(key, f"intensity({value})", f"intensity {value}", show=False) for key, value in INTENSITY_KEYS.items()],
+        *[Binding(key, f"intensity({value})", f"pain {value}", show=False) for key, value in INTENSITY_KEYS.items()],
         *[Binding(key, f"side('{side}')", f"{side} leg", show=False) for key, side in SIDE_KEYS.items()],
     ]
     AUTO_FOCUS = "#save"

@@ -164,7 +164,7 @@ async def test_stats_with_clinician_advice_at_five_in_a_month(hermetic_home, clo
         assert isinstance(app.screen, StatsScreen)
         await settle(app, pilot)
         summary = text_of(app, "#stats-summary")
-        assert "Cramps (whole diary): 5" in summary and "Mean intensity: 3.0 / 10" in summary and "Mean duration: 1 min 00 s" in summary
+        assert "Cramps (whole diary): 5" in summary and "Mean pain: 3.0 / 10" in summary and "Mean duration: 1 min 00 s" in summary
         assert "Stretch the calf (5)" in summary
         notices = text_of(app, "#stats-notices")
         assert "Worth talking to a clinician · You logged 5 cramps in the last 30 nights." in notices

@@ -82,8 +82,8 @@ def test_comparison_sentence_when_ready():
     result = habits.compare("The whole checklist", tracked, set(tracked[:3]), cramps)
     assert result.ready
     sentence = result.sentence()
-    assert sentence.startswith("The whole checklist. After nights with it: 0.33 cramps a night over 3 nights (1 cramp, mean intensity 3.0)")
-    assert "without: 1.00 cramps a night over 3 nights (3 cramps, mean intensity 7.0)" in sentence
+    assert sentence.startswith("The whole checklist. After nights with it: 0.33 cramps a night over 3 nights (1 cramp, mean pain 3.0)")
+    assert "without: 1.00 cramps a night over 3 nights (3 cramps, mean pain 7.0)" in sentence
     # with: 1, 0, 0 (variance 1/3); without: 1, 1, 1; se = 1/3, Welch df = 2, t = 4.303
     assert "Difference -0.67 a night (95% interval -2.10 to +0.77): No clear difference yet" in sentence
     assert "not proof" in sentence

@@ -26,7 +26,7 @@ def test_the_report_holds_every_figure_once():
     assert [n.key for n in report.notices] == ["see_clinician"]
     assert "6 cramps in the last 30 nights." in report.notices[0].detail
     text = report.to_text()
-    assert "Mean intensity" in text and "Cramps per month:" in text and "(Source: " in text
+    assert "Mean pain" in text and "Cramps per month:" in text and "(Source: " in text
 
 
 def test_old_busy_months_do_not_call_for_a_visit_now_and_a_period_limits_the_figures():
