@@ -141,6 +141,7 @@ class ReliefScreen(GuidedRoutineScreen):
         super().on_resize()
         if self.run is not None:
             self._show_choices()
+            self._show_head()  # (a narrower screen may want the shorter title)
         if self._first_run:
             for line in self.query("#first-run").results(Static):
                 line.update(self._first_run_text())
@@ -177,7 +178,11 @@ class ReliefScreen(GuidedRoutineScreen):
         run = self.run
         assert run is not None
         leg = f" · {run.side} leg" if run.side and run.side != "both" else (" · both legs" if run.side else "")
-        self.query_one(TitleLine).show(title=literal(f"{run.routine.title}{leg}", "bold"))
+        title = run.routine.title
+        room = (self.size.width or 80) - 2 - TOTAL_WIDTH - 2  # the screen's padding, the status and its gap
+        if len(title + leg) > room and "(" in title:  # "Back of the thigh (hamstring)": the leg matters more
+            title = title[: title.index("(")].rstrip() or title
+        self.query_one(TitleLine).show(title=literal(f"{title}{leg}", "bold"))
         count = len(run.routine.steps)
         dots = " ".join("●" if i <= run.index else "○" for i in range(count))
         again = f"   round {run.round}" if run.round > 1 else ""

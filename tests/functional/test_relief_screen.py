@@ -497,3 +497,13 @@ async def test_home_at_60x20_with_warnings_after_a_run_keeps_its_keys_whole(herm
         assert "q quit" in lines[-1] and "! red flags" in screen_text(app)
         assert "s sources   p settings" in screen_text(app)  # one line, not cut by a scrollbar
         assert not app.screen.scrollbars_enabled[0]
+
+
+async def test_at_60_columns_the_leg_stays_whole_in_the_title(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(muscle="hamstring", side="right"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        assert screen_text(app).splitlines()[0].strip().startswith("Back of the thigh · right leg")
+        await pilot.resize_terminal(100, 30)
+        await settle(app, pilot)
+        assert "Back of the thigh (hamstring) · right leg" in screen_text(app).splitlines()[0]
