@@ -765,7 +765,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DATA
     except OSError as error:
         path = f"{_path(error.filename)}: " if error.filename else ""
-        from cramp_coach.core.export import plain_reason
+        from cramp_coach.core.storage import plain_reason  # (worded for the data folder and its files)
 
         print(f"cramp-coach: {path}{plain_reason(error)}", file=sys.stderr)
         return EXIT_DATA

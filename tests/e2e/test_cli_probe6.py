@@ -300,3 +300,17 @@ def test_a_repeated_id_inside_one_import_file_is_named_as_such(tmp_path, hermeti
     assert "already in the diary" not in result.stdout.decode()
     exported = run("export", "--format", "csv").stdout.decode()
     assert "first" in exported and "second" not in exported
+
+
+def test_a_data_folder_that_is_a_file_is_named_as_such(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "homefile"
+    home.write_text("x")
+    env = {**os.environ, "CRAMP_COACH_HOME": str(home)}
+    result = subprocess.run([sys.executable, "-m", "cramp_coach", "stats"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert str(home) in result.stderr and "not a folder" in result.stderr and "Traceback" not in result.stderr
+    assert home.read_text() == "x"
