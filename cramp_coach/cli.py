@@ -338,18 +338,14 @@ def _entries(cramps: Sequence[Any], not_cramps: int | None = None) -> str:
     """``9 entries (8 cramps, 1 not a cramp)``: diary entries, the ones the "is this a cramp?"
     questions said were something else named apart (``cramps`` are Cramps or stored records)."""
     if not_cramps is None:
-        not_cramps = sum(1 for cramp in cramps if not _is_cramp(cramp))
+        from cramp_coach.core.models import NOT_A_CRAMP_TAGS
+
+        apart = frozenset(NOT_A_CRAMP_TAGS).isdisjoint
+        not_cramps = sum(1 for cramp in cramps if not apart((cramp["tags"] if type(cramp) is dict else cramp.tags) or ()))
     shown = _count(len(cramps), "entry", "entries")
     if not_cramps:
         shown += f" ({_count(len(cramps) - not_cramps, 'cramp')}, {not_cramps} not a cramp)"
     return shown
-
-
-def _is_cramp(cramp: Any) -> bool:
-    from cramp_coach.core.models import NOT_A_CRAMP_TAGS
-
-    tags = cramp["tags"] if isinstance(cramp, dict) else cramp.tags
-    return not any(tag in NOT_A_CRAMP_TAGS for tag in tags or ())
 
 
 MAX_LISTED = 5
@@ -393,12 +389,14 @@ def _validate_import(raw_cramps: Sequence[Any], raw_nights: Sequence[Any], now: 
 def _note_unknown_steps(cramps: Sequence[Any]) -> None:
     """Name the steps the file's entries were ended by that no routine here has (a step since removed,
     or one of another machine's own routines). They are imported as written, as the diary keeps them."""
-    steps = {cramp["ended_by"] for cramp in cramps if cramp["ended_by"]}
-    if not steps:
-        return
-    unknown = sorted(steps - _step_names().keys())
+    from cramp_coach.core.content import unknown_step_ids
+    from cramp_coach.core.paths import data_dir
+
+    steps = {cramp["ended_by"] for cramp in cramps if cramp["ended_by"]} - {ON_ITS_OWN}
+    unknown = unknown_step_ids(steps, data_dir())
     if unknown:
-        entries = sum(1 for cramp in cramps if cramp["ended_by"] in unknown)
+        missing = set(unknown)
+        entries = sum(1 for cramp in cramps if cramp["ended_by"] in missing)
         print(
             f"Note: {entries} {'entry ends' if entries == 1 else 'entries end'} with a step that none of your relief routines has "
             f"(imported as written): {', '.join(map(_shown, unknown[:MAX_LISTED]))}"

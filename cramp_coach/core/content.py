@@ -12,6 +12,7 @@ always there, whatever the user's own files hold.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -427,6 +428,34 @@ def step_titles(home: Path | None = None, assets: Path | None = None) -> dict[st
         except Exception:  # a file load_library reports; titles from the other files are still good
             continue
     return titles
+
+
+def unknown_step_ids(ids: Iterable[str], home: Path | None = None, assets: Path | None = None) -> list[str]:
+    """Of ``ids``, the ones no relief routine (bundled or the user's) has as a step, sorted.
+
+    A quick look first: an id written ``id = "…"`` in a routine file's text is known without parsing
+    it (an import of 15,000 entries names only a handful of steps, nearly always bundled ones). Only
+    ids not seen so are looked up in :func:`step_titles`. Never raises.
+    """
+    wanted = {step_id for step_id in ids if step_id}
+    if not wanted:
+        return []
+    try:
+        files = _toml_files((assets or assets_dir()) / "routines", None)
+    except Exception:  # noqa: BLE001 - the full look below says what it can
+        files = []
+    if home is not None:
+        files += _toml_files(user_routines_dir(home), None, MAX_USER_ROUTINES)
+    for path in files:
+        try:
+            text = read_user_file(path)
+        except Exception:  # noqa: BLE001 - a file load_library reports
+            continue
+        text = text[max(text.find("[[steps]]"), 0):]  # (not the routine's own id)
+        wanted = {step_id for step_id in wanted if f'id = "{step_id}"' not in text}
+        if not wanted:
+            return []
+    return sorted(wanted - step_titles(home, assets).keys())
 
 
 def load_library(home: Path | None = None, assets: Path | None = None) -> Library:

@@ -82,3 +82,12 @@ def test_user_routines_are_loaded_and_broken_ones_left_out_with_a_warning(hermet
     assert any("broken.toml: step 1 (s1): field 'seconds'" in w for w in library.warnings)
     assert any("binary.toml" in w for w in library.warnings)
     assert library.routine_for("foot").origin == "bundled"
+
+
+def test_unknown_step_ids_names_only_steps_no_routine_has(tmp_path):
+    from cramp_coach.core.content import step_titles, unknown_step_ids
+
+    bundled = sorted(step_titles())[:3]
+    assert unknown_step_ids(bundled) == []
+    assert unknown_step_ids([*bundled, "gone-step", "[@click=app.quit]", ""]) == ["[@click=app.quit]", "gone-step"]
+    assert unknown_step_ids(["calf"]) == ["calf"]  # a routine's own id is not a step
