@@ -206,9 +206,11 @@ async def test_escape_on_a_new_item_with_text_in_it_warns_once_then_leaves(herme
         assert isinstance(app.screen, ChecklistEditScreen)
 
 
-async def test_a_tick_made_from_the_shell_shows_on_the_open_checklist(hermetic_home, clock):
-    from cramp_coach.screens.diary import POLL_SECONDS
+async def test_a_tick_made_from_the_shell_shows_on_the_open_checklist(hermetic_home, clock, monkeypatch):
+    from cramp_coach.screens import checklist
 
+    monkeypatch.setattr(checklist, "POLL_SECONDS", 0.2)  # (2 s in the app)
+    POLL_SECONDS = checklist.POLL_SECONDS
     app = app_with_clock(hermetic_home, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_checklist(app, pilot)
