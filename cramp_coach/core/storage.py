@@ -23,8 +23,8 @@ no lock, so two processes can lose each other's writes. This storage instead:
   and fsyncing it, instead of rewriting the whole file. Until the next full write takes them into
   the file, the journal's records are nowhere else: every read adds them (once each, by id) even
   when the file has changed since (touched, copied, restored, set aside), a journal that cannot be
-  read stops reads and writes instead of being skipped, and a full write renames it out of the way
-  before writing and removes it after (see "the journal" below). A line torn by a crash is ignored,
+  read stops reads and writes instead of being skipped, and a full write copies them aside before
+  writing and removes the copy after (see "the journal" below). A line torn by a crash is ignored,
   and a line that is not a valid record is never lost: the journal is kept aside.
 
 Files are created 0600 in a 0700 folder.
@@ -53,6 +53,7 @@ from cramp_coach.core.paths import FILE_MODE, ensure_private_dir, os_error_reaso
 
 LOCK_WAIT_SECONDS = 15.0
 MAX_DIARY_BYTES = 256 * 1024 * 1024  # about a million cramps; anything larger is not ours
+ABSENT = "absent"  # the identity a folding journal names when there was no diary file yet
 MAX_JOURNAL_BYTES = 4 * 1024 * 1024  # a journal is folded into the file long before this
 JOURNAL_FOLD_LINES = 200  # past this many records, the next addition rewrites the file instead
 
@@ -344,12 +345,14 @@ class FileLock:
 
 class JournalFile:
     """What one journal file holds: the identity line it starts with (``None`` if it does not
-    start with one) and its complete lines, each parsed (``{"unreadable": ...}`` when not JSON)."""
+    start with one), its complete lines as written, and each parsed (``{"unreadable": ...}`` when
+    not JSON)."""
 
-    __slots__ = ("entries", "header")
+    __slots__ = ("entries", "header", "lines")
 
-    def __init__(self, header: str | None, entries: list[dict[str, Any]]):
+    def __init__(self, header: str | None, lines: list[str], entries: list[dict[str, Any]]):
         self.header = header
+        self.lines = lines
         self.entries = entries
 
 
@@ -365,7 +368,8 @@ def read_journal(path: Path) -> JournalFile | None:
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise StorageError(path, "is a link; cramp_coach only reads a journal it wrote itself (move it away)") from None
-        raise StorageError(path, f"cannot be read ({plain_reason(error)}); it holds cramps saved since the diary was last written in full") from None
+        reason = f"cannot be read ({plain_reason(error)}); it may hold cramps that are not in diary.json yet"
+        raise StorageError(path, f"{reason}, so nothing is changed until it can be") from None
     try:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -386,7 +390,7 @@ def read_journal(path: Path) -> JournalFile | None:
         except (ValueError, RecursionError):
             entry = None
         entries.append(entry if isinstance(entry, dict) else {"unreadable": text[:200]})
-    return JournalFile(header, entries)
+    return JournalFile(header, complete, entries)
 
 
 def keep_aside(path: Path, stem: str) -> Path:
@@ -476,14 +480,14 @@ class SafeJSONStorage(Storage):
         except (TypeError, ValueError) as error:
             raise StorageError(target, f"cannot be written: a value is not plain text ({type(error).__name__})") from None
         previous = self._identity_now()
-        renamed = self._begin_fold()
+        folded = self._begin_fold(previous)
         try:
             write_atomically(target, text)
-        except OSError as error:
-            self._undo_fold(renamed)
-            raise WriteFailedError(target, error) from None
-        except BaseException:
-            self._undo_fold(renamed)
+        except BaseException as error:
+            if folded and self._identity_now() == previous:  # the new file never took the old one's place
+                self._undo_fold()
+            if isinstance(error, OSError):
+                raise WriteFailedError(target, error) from None
             raise
         self._held = data
         self.writes += 1
@@ -493,13 +497,14 @@ class SafeJSONStorage(Storage):
             identity = None
         if identity is not None:
             self._write_cache(identity, pack(data))  # what we wrote was checked on its way in
-        self._end_fold(previous, renamed)  # the journals' records are in the file now
+        self._end_fold()  # the journals' records are in the file now
 
-    def _identity_now(self) -> str | None:
+    def _identity_now(self) -> str:
+        """The diary file's identity, or ``ABSENT`` when there is none (or it cannot be looked at)."""
         try:
             return file_identity(os.stat(self.path))
         except OSError:
-            return None
+            return ABSENT
 
     def target(self) -> Path:
         """Where writes go: the diary file, or the file a symlinked diary points to."""
@@ -592,11 +597,13 @@ class SafeJSONStorage(Storage):
     # ``diary.json.journal`` starts with the identity of the file it was begun for, then one record a
     # line. Only a full write takes its records into the file; until then they are nowhere else, so
     # every read adds them (each once, by id) whatever file is there now: a diary touched, copied,
-    # restored from a backup or set aside keeps them. A full write first renames the journal to
-    # ``diary.json.journal.folding``, then writes, then removes it: a crash before the write leaves
-    # a folding journal naming the file as it still is (its records are added, as before); a crash
-    # after it leaves one naming an older file (its records are in the file, and a cramp that write
-    # deleted must not come back), which is kept aside, not read.
+    # restored from a backup or set aside keeps them. A full write first copies them (fsynced) to
+    # ``diary.json.journal.folding`` under the identity of the file as it is at that moment, and
+    # removes the journal; then writes the file; then removes the folding journal. So a folding
+    # journal left by a crash names the file as it still is when the write never happened (its
+    # records are read, as before), and an older file when it did (its records are in the file, and
+    # a cramp that write deleted must not come back): that one is never read, and is kept aside as
+    # ``diary.folded-journal-<moment>.jsonl`` at the next write.
     def append(self, table: str, doc: dict[str, Any]) -> bool:
         """Add one record by appending it to the journal, fsynced: ``False`` (nothing written) when
         that cannot be done safely, and the caller must write the whole file instead: there is no
@@ -661,7 +668,7 @@ class SafeJSONStorage(Storage):
         their entries: a folding journal a crash left before its write, then the journal."""
         pending = []
         folding = read_journal(self.folding_path)
-        if folding is not None and (identity is None or folding.header == identity):
+        if folding is not None and folding.header == (ABSENT if identity is None else identity):
             pending.append((self.folding_path, folding.entries))
         journal = read_journal(self.journal_path)
         if journal is not None:
@@ -718,53 +725,69 @@ class SafeJSONStorage(Storage):
         odd: set[Path] = getattr(self._state, "odd_journals", set())
         return odd
 
-    def _begin_fold(self) -> bool:
-        """Before a full write: rename the journal to the folding name (see above); ``True`` if it was.
-        A folding journal already there is left for :meth:`_end_fold` (its records are in this write
-        when it named the file as it is, and it is kept aside when it did not)."""
-        if os.path.lexists(self.folding_path) or not os.path.lexists(self.journal_path):
+    def _begin_fold(self, previous: str) -> bool:
+        """Before a full write of the file now at ``previous``: the records of the journal (and of a
+        folding journal a crash left before its write) copied, fsynced, to a folding journal under
+        ``previous``, and the journal removed; ``True`` if there was anything to fold. A folding
+        journal an earlier write left after writing is kept aside first. See "the journal" above."""
+        odd = self._odd_journals()
+        lines: list[str] = []
+        is_odd = False
+        leftover = read_journal(self.folding_path)
+        if leftover is not None:
+            if leftover.header == previous:  # its write never happened: its records are in this one
+                lines += leftover.lines
+                is_odd = self.folding_path in odd
+            else:
+                keep_aside(self.folding_path, "diary.folded-journal")
+        journal = read_journal(self.journal_path)
+        if journal is not None:
+            lines += journal.lines
+            is_odd = is_odd or self.journal_path in odd
+        if leftover is None and journal is None:
             return False
         try:
-            os.replace(self.journal_path, self.folding_path)
-        except OSError:
-            return False  # removed after the write instead (a crash in between could add a deleted entry back)
-        odd = self._odd_journals()
-        if self.journal_path in odd:
+            write_atomically(self.folding_path, "".join(f"{line}\n" for line in [previous, *lines]))
+        except OSError as error:
+            raise WriteFailedError(self.folding_path, error) from None
+        odd.discard(self.journal_path)
+        if is_odd:
             odd.add(self.folding_path)
+        else:
+            odd.discard(self.folding_path)
+        if journal is not None:
+            try:
+                os.unlink(self.journal_path)
+            except OSError as error:
+                os.unlink(self.folding_path)  # (the journal still holds them all)
+                raise WriteFailedError(self.journal_path, error) from None
         return True
 
-    def _undo_fold(self, renamed: bool) -> None:
-        """The full write failed: the journal is the journal again."""
-        self._odd_journals().discard(self.folding_path)
-        if renamed:
-            try:
+    def _undo_fold(self) -> None:
+        """The full write failed, the file as it was: the folding journal is the journal again (it
+        names that very file, so additions can go on)."""
+        try:
+            if not os.path.lexists(self.journal_path):  # (or a journal begun since: the folding one is still read)
                 os.replace(self.folding_path, self.journal_path)
-            except OSError:
-                pass  # a folding journal naming the file as it is: still read, and folded next time
+                odd = self._odd_journals()
+                if self.folding_path in odd:
+                    odd.discard(self.folding_path)
+                    odd.add(self.journal_path)
+        except OSError:
+            pass  # a folding journal naming the file as it is: still read, and folded next time
 
-    def _end_fold(self, previous: str | None, renamed: bool) -> None:
-        """After a full write (``previous``: the identity of the file it replaced; ``renamed``: this
-        write made the folding journal): remove what it took in, keeping aside a journal with a line
-        that is not a record, or a folding journal an earlier write left (its records are in the
-        file already: never read again, never deleted)."""
+    def _end_fold(self) -> None:
+        """After a full write: remove the folding journal (its records are in the file now), or keep
+        it aside when a line of it is not a record, so nothing is ever lost."""
         odd = self._odd_journals()
-        for path in (self.folding_path, self.journal_path):
-            if not os.path.lexists(path):
-                continue
-            stale = False
-            if path == self.folding_path and not renamed:
-                try:
-                    leftover = read_journal(path)
-                except StorageError:
-                    leftover = None
-                stale = leftover is None or (previous is not None and leftover.header != previous)
+        if os.path.lexists(self.folding_path):
             try:
-                if path in odd or stale:
-                    keep_aside(path, "diary.unreadable-journal" if path in odd else "diary.folded-journal")
+                if self.folding_path in odd:
+                    keep_aside(self.folding_path, "diary.unreadable-journal")
                 else:
-                    os.unlink(path)
+                    os.unlink(self.folding_path)
             except OSError:
-                pass
+                pass  # it names the file as it was: never read again, kept aside at the next write
         self._state.odd_journals = set()
 
     def _stat(self) -> os.stat_result | None:

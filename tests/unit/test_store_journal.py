@@ -362,3 +362,78 @@ def test_two_journals_kept_aside_in_the_same_second_are_both_kept(hermetic_home)
         (hermetic_home / "diary.json.journal").write_text(f"x\nnot a record {n}\n")
         storage.keep_aside(hermetic_home / "diary.json.journal", "diary.unreadable-journal")
     assert len(list(hermetic_home.glob("diary.unreadable-journal-*.jsonl"))) == 2
+
+
+CRASH_SCRIPT = """
+import os, sys
+from pathlib import Path
+from cramp_coach.core import storage
+from cramp_coach.core.diary import Diary
+home, where, action, cramp_id = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+real_write = storage.write_atomically
+def write(path, text):
+    if where == "before" and Path(path).name == "diary.json":
+        os._exit(9)  # killed with the journal folded aside, before the diary is replaced
+    real_write(path, text)
+    if where == "after" and Path(path).name == "diary.json":
+        os._exit(9)  # killed with the new diary in place, before the folding journal is removed
+storage.write_atomically = write
+diary = Diary(home)
+if action == "delete":
+    diary.delete_cramp(cramp_id)
+else:
+    from cramp_coach.core.models import cramp_from_dict
+    diary.add_cramp(cramp_from_dict({"started_at": "2026-11-21T03:00:00+00:00", "muscle": "calf", "note": "the crash save"}))
+"""
+
+
+def crash_in_a_full_write(home, where, action, cramp_id=""):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(home), where, action, cramp_id], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 9, done.stderr
+
+
+@pytest.mark.parametrize("changed", ["touched", "chmodded", "unchanged"])
+def test_a_save_killed_before_the_diary_is_replaced_loses_no_journal_cramp(hermetic_home, changed):
+    """Also when diary.json changed since the journal was begun (touch, chmod, a restore)."""
+    diary, first = started(hermetic_home)
+    more = [diary.add_cramp(cramp(note=f"journal {n}")) for n in range(3)]
+    if changed == "touched":
+        os.utime(hermetic_home / "diary.json")
+    elif changed == "chmodded":
+        os.chmod(hermetic_home / "diary.json", 0o600)  # the change time moves
+    crash_in_a_full_write(hermetic_home, "before", "delete", first.id)
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, *(c.id for c in more)}
+    Diary(hermetic_home).delete_cramp(first.id)  # the next save goes through, with every journal cramp
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {c.id for c in more}
+    stored = json.loads((hermetic_home / "diary.json").read_text())
+    assert {doc["id"] for doc in stored["cramps"].values()} == {c.id for c in more}
+    assert not list(hermetic_home.glob("diary.json.journal*"))
+
+
+def test_a_delete_killed_after_the_diary_is_replaced_stays_deleted_even_once_the_diary_is_set_aside(hermetic_home):
+    diary, first = started(hermetic_home)
+    gone, kept = diary.add_cramp(cramp(note="deleted")), diary.add_cramp(cramp(note="kept"))
+    crash_in_a_full_write(hermetic_home, "after", "delete", gone.id)
+    assert {c.id for c in Diary(hermetic_home).cramps()} == {first.id, kept.id}
+    Diary.move_aside(hermetic_home)  # no diary.json at all now
+    assert gone.id not in {c.id for c in Diary(hermetic_home).cramps()}
+
+
+def test_a_save_that_fails_once_the_new_diary_is_in_place_does_not_bring_a_deleted_cramp_back(hermetic_home, monkeypatch):
+    diary, first = started(hermetic_home)
+    gone = diary.add_cramp(cramp(note="deleted"))
+    real_write = storage.write_atomically
+
+    def folder_sync_fails(path, text):
+        real_write(path, text)
+        if path.name == "diary.json":
+            raise OSError(5, "Input/output error")  # the folder's fsync, after the replace
+
+    monkeypatch.setattr(storage, "write_atomically", folder_sync_fails)
+    with pytest.raises(WriteFailedError):
+        Diary(hermetic_home).delete_cramp(gone.id)
+    monkeypatch.undo()
+    assert [c.id for c in Diary(hermetic_home).cramps()] == [first.id]
