@@ -749,6 +749,11 @@ class SafeJSONStorage(Storage):
         try:
             write_atomically(self.folding_path, "".join(f"{line}\n" for line in [previous, *lines]))
         except OSError as error:
+            if leftover is None:  # (a copy that did land holds nothing the journal does not)
+                try:
+                    os.unlink(self.folding_path)
+                except OSError:
+                    pass
             raise WriteFailedError(self.folding_path, error) from None
         odd.discard(self.journal_path)
         if is_odd:
