@@ -189,7 +189,8 @@ def to_markdown(
     lines = [
         "# Night leg cramps: diary report",
         "",
-        f"Period: {period}. Cramps recorded: {stats.total}.",
+        f"Period (calendar dates): {period}. Cramps recorded: {stats.total}."
+        + (" A night runs into the next morning, so a cramp at 03:00 counts for the night before." if stats.total else ""),
         "",
     ]
     if stats.total:

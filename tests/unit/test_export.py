@@ -242,7 +242,7 @@ def test_the_report_shows_the_date_and_time_the_cramp_started():
     report = to_markdown([cramp("late")], None, None)
     assert "| date | time |" in report
     assert "| 2026-11-25 | 03:10 | left | calf | 5 |" in report
-    assert "Period: 2026-11-25 to 2026-11-25." in report
+    assert "Period (calendar dates): 2026-11-25 to 2026-11-25." in report
 
 
 def test_step_names_from_user_files_are_escaped_in_the_report():
