@@ -764,7 +764,11 @@ class SafeJSONStorage(Storage):
             try:
                 os.unlink(self.journal_path)
             except OSError as error:
-                os.unlink(self.folding_path)  # (the journal still holds them all)
+                if leftover is None:  # (the journal still holds them all; with a leftover, both are read)
+                    try:
+                        os.unlink(self.folding_path)
+                    except OSError:
+                        pass
                 raise WriteFailedError(self.journal_path, error) from None
         return True
 
