@@ -97,7 +97,9 @@ class SummaryScreen(CoachModal[Cramp | None]):
 
     def on_resize(self) -> None:
         narrow = fit_to_size(self)
-        compact = narrow and not self.has_class("roomy")  # a phone with its keyboard open: one row each
+        # One row each on a phone with its keyboard open, and under 24 rows (60x20): the time, pain
+        # and leg, the note and the buttons all fit on the first screen.
+        compact = (narrow and not self.has_class("roomy")) or self.size.height < 24
         for button in self.query("#summary-buttons Button").results(Button):
             button.compact = compact
         note = self.query_one("#summary-note", Input)

@@ -207,16 +207,20 @@ async def test_after_ten_minutes_the_advice_the_step_hint_and_its_gone_are_all_o
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])
-async def test_the_summary_after_a_long_cramp_opens_at_its_top_with_the_advice_below_the_buttons(hermetic_home, clock, size):
-    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+@pytest.mark.parametrize(("muscle", "side"), [("calf", None), ("hamstring", "right")])
+async def test_the_summary_after_a_long_cramp_opens_at_its_top_with_the_advice_below_the_buttons(hermetic_home, clock, size, muscle, side):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest(muscle=muscle, side=side))
     async with app.run_test(size=size) as pilot:
         await past_ten_minutes(app, pilot, clock)
+        await pilot.press("space")
+        clock.advance(100)  # paused a while: the times still add up
+        await pilot.press("space")
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
-        shown = screen_text(app)
-        assert "The cramp lasted 10:30" in shown and "Pain not set" in shown and "Leg not set" in shown
-        assert "Save to diary" in shown and "get medical help now" in shown
+        shown = " ".join(screen_text(app).replace("│", " ").split())
+        assert "It's gone. The cramp lasted 12:10" in shown and "Pain not set" in shown and f"Leg {side or 'not set'}" in shown
+        assert "paused 1:40" in shown and "Save to diary" in shown and "get medical help now" in shown
         await pilot.press("7")
         await settle(app, pilot)
         assert "Pain 7/10" in screen_text(app)  # what the key did is in view
