@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cramp_coach.core.content import MUSCLE_NAMES, Advice, AdviceKey
+from cramp_coach.core.formatting import clock_text
 from cramp_coach.core.models import Cramp
 from cramp_coach.core.record import record
 from cramp_coach.core.routine import Phase, RunSummary
@@ -202,7 +203,13 @@ class ReliefScreen(GuidedRoutineScreen):
             if self.size.width < 66:  # on one line at 60 columns
                 return "hold until it lets go · n when it eases · ⏎ it's gone"
             return "hold until it lets go · n when it eases · enter when it's gone"
-        return super().caption() or "enter when it's gone"
+        caption = super().caption() or "enter when it's gone"
+        if self.has_class("cramped") and not run.holding and run.phase is not Phase.PAUSED:
+            # After 10 minutes on a short screen the big clock has given way to the advice: the
+            # time left in this step goes here, so a step never moves on unannounced.
+            left = clock_text(run.remaining(self.cc.services.clock()))
+            return f"{left} left · n next · {caption}"
+        return caption
 
     def refresh_time(self) -> None:
         run = self.run

@@ -512,3 +512,15 @@ async def test_at_60_columns_the_leg_stays_whole_in_the_title(hermetic_home, clo
         await pilot.resize_terminal(100, 30)
         await settle(app, pilot)
         assert "Back of the thigh (hamstring) · right leg" in screen_text(app).splitlines()[0]
+
+
+async def test_after_ten_minutes_on_a_short_screen_a_timed_step_still_shows_its_time_left(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock, relief=ReliefRequest())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await past_ten_minutes(app, pilot, clock)
+        await pilot.press("n")  # on to "Rub the calf", a timed step: the big clock has given way to the advice
+        clock.advance(7)
+        await pilot.pause(1.2)
+        caption = text_of(app, "#countdown-caption")
+        assert caption.endswith("left · n next · enter when it's gone") and caption[:4] in {"0:37", "0:38"}
+        assert "0:3" in screen_text(app)
