@@ -247,16 +247,20 @@ class Comparison:
             "verdict": self.verdict,
         }
 
+    def still_needed(self) -> str:
+        """``3 more nights with it and 1 more night without it``: what a comparison still waits for."""
+        wanting = [
+            f"{short} more night{'s' if short != 1 else ''} {name} it"
+            for name, group in (("with", self.with_), ("without", self.without))
+            if (short := MIN_NIGHTS_PER_GROUP - group.nights) > 0
+        ]
+        return " and ".join(wanting)
+
     def sentence(self) -> str:
         """Plain words that do not overclaim."""
         if not self.ready:
-            wanting = [
-                f"{short} more night{'s' if short != 1 else ''} {name} it"
-                for name, group in (("with", self.with_), ("without", self.without))
-                if (short := MIN_NIGHTS_PER_GROUP - group.nights) > 0
-            ]
             return (
-                f"{self.label}: not enough nights yet to compare; {' and '.join(wanting)} needed "
+                f"{self.label}: not enough nights yet to compare; {self.still_needed()} needed "
                 f"(so far {self.with_.nights} with, {self.without.nights} without)."
             )
 

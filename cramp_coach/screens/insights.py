@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.visual import Visual
 from textual.widgets import Static
 
-from cramp_coach.core.habits import MIN_NIGHTS_PER_GROUP, NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
+from cramp_coach.core.habits import NO_CLEAR_DIFFERENCE, NOT_ENOUGH_NIGHTS, Comparison, GroupFigures
 from cramp_coach.core.insights import InsightsReport
 from cramp_coach.screens.base import CoachScreen, on_result
 from cramp_coach.screens.diary import plural
@@ -86,7 +86,8 @@ def habits_text(report: InsightsReport) -> Content:
 
 def _group(name: str, group: GroupFigures) -> str:
     rate = f" ({group.per_night:.2f} a night)" if group.nights else ""  # no rate over no nights
-    return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')}{rate}"
+    pain = f", mean pain {group.mean_intensity:.1f}" if group.mean_intensity is not None else ""
+    return f"{name}: {plural(group.cramps, 'cramp')} in {plural(group.nights, 'night')}{rate}{pain}"
 
 
 def comparison_rows(comparison: Comparison) -> list[tuple[str, Content]]:
@@ -98,8 +99,7 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, Content]]:
     rows.append(("  ", Content(_group("without", comparison.without))))
     interval, difference = comparison.interval, comparison.difference
     if interval is None or difference is None:
-        needed = plural(comparison.nights_needed, "more night")
-        rows.append(("  ", Content.assemble((NOT_ENOUGH_NIGHTS, "italic"), f" (each side needs {MIN_NIGHTS_PER_GROUP} nights: {needed} in the smaller one)")))
+        rows.append(("  ", Content.assemble((NOT_ENOUGH_NIGHTS, "italic"), f": {comparison.still_needed()} needed")))
     else:
         low, high = interval
         verdict_style = "italic" if comparison.verdict == NO_CLEAR_DIFFERENCE else "bold"
