@@ -155,7 +155,14 @@ class TextPromptScreen(ModalScreen[str | None]):
             yield Static(self.question, classes="dialog-text")
             yield Input(value=self.value, id="prompt-input", max_length=self.max_length)
             yield Static("", id="prompt-error")
-            yield Static("enter saves · esc cancels", classes="dialog-hint")
+            limit = f"up to {self.max_length} characters · " if self.max_length else ""
+            yield Static(f"{limit}enter saves · esc cancels", classes="dialog-hint")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Say so when the box is full, rather than dropping what is typed (or pasted) unseen."""
+        if self.max_length and len(event.value) >= self.max_length:
+            error = self.query_one("#prompt-error", Static)
+            error.update(f"That is the most there is room for ({self.max_length} characters): anything more was left out.")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -408,6 +408,8 @@ class DiaryScreen(CoachScreen[None]):
             status += f" · showing the newest {self._limit} (m for more)"
         if self._undo is not None:
             status += " · u to undo the delete"
+        if len(self._shown) != len(self._cramps) and self._cramps:  # a filter is on (perhaps from before)
+            status += " · x clears the filter"
         if self._shown and len(self.query_one(HistoryTable).columns) < len(COLUMNS):
             status += " · enter: details"  # a column had no room
         shown = literal(status)

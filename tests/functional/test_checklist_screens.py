@@ -13,7 +13,7 @@ from cramp_coach.screens.checklist_edit import ChecklistEditScreen
 from cramp_coach.screens.dialogs import ConfirmScreen, TextPromptScreen
 from cramp_coach.screens.insights import InsightsScreen
 from cramp_coach.screens.stretch import StretchScreen
-from tests.helpers import app_with_clock, settle, text_of
+from tests.helpers import app_with_clock, screen_text, settle, text_of
 
 TONIGHT = date(2026, 11, 24)  # the helpers' wall clock is 2026-11-25 03:12
 
@@ -220,3 +220,24 @@ async def test_a_tick_made_from_the_shell_shows_on_the_open_checklist(hermetic_h
         await settle(app, pilot)
         assert "1 of 7 done" in text_of(app, "#checklist-head")
         assert app.screen.query_one(OptionList).get_option_at_index(2).prompt.plain == "[x] Fluids through the day"
+
+
+async def test_a_new_item_title_longer_than_the_box_holds_is_said_to_be_cut(hermetic_home, clock):
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checklist(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistEditScreen)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPromptScreen)
+        assert "up to 80 characters" in screen_text(app)
+        from textual.widgets import Input
+
+        box = app.screen.query_one(Input)
+        box.value, box.cursor_position = "x" * 78, 78  # (as if typed: 85 key presses take a while)
+        await pilot.press("y", "y", "z", "z")
+        await settle(app, pilot)
+        assert box.value == "x" * 78 + "yy"
+        assert "80 characters): anything more was left out" in text_of(app, "#prompt-error")

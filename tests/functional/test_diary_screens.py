@@ -49,7 +49,7 @@ async def test_history_newest_first_and_filters(hermetic_home, clock):
         app.screen.query_one("#filter-text", Input).value = "dancing"
         await pilot.pause()
         assert table.row_count == 1
-        assert "1 of 4 cramps" in text_of(app, "#diary-status")
+        assert "1 of 4 cramps" in text_of(app, "#diary-status") and "x clears the filter" in text_of(app, "#diary-status")
         app.screen.query_one("#filter-to", Input).value = "Nov 9"
         await pilot.pause()
         assert "Filter ignored" in text_of(app, "#diary-status") and "to: must be a date" in text_of(app, "#diary-status")
