@@ -168,7 +168,7 @@ class ChecklistScreen(CoachScreen[None]):
         """Pick up ticks made elsewhere (`cramp-coach checklist --done`, another window); not while
         a tick of ours is on its way to the file (its own read follows it)."""
         if self._shown_once and not self._writes and diary_signature(self.cc.services) != self._signature:
-            self.load()
+            self.load(quiet=True)  # (a failure shows in the head, with no dialog over whatever is in front)
 
     def on_screen_resume(self) -> None:
         if self._shown_once:  # back from the editor, a timer or another part: what changed shows now
@@ -190,8 +190,9 @@ class ChecklistScreen(CoachScreen[None]):
         return True if allowed is None else allowed
 
     # -- loading -----------------------------------------------------------------------------------
-    def load(self) -> None:
-        """Read the items, this night's ticks and the streak (off the event loop)."""
+    def load(self, quiet: bool = False) -> None:
+        """Read the items, this night's ticks and the streak (off the event loop); ``quiet``: a
+        failure is said in the head only."""
         night, services = self.night, self.cc.services
         assert night is not None
 
@@ -202,7 +203,7 @@ class ChecklistScreen(CoachScreen[None]):
             self._signature = read[0]
             self._show(read[1])
 
-        self.cc.diary_job(DiaryJob(run=read, done=show, write=False, what="the checklist", failed=self._failed))
+        self.cc.diary_job(DiaryJob(run=read, done=show, write=False, what="the checklist", failed=self._failed, quiet=quiet))
 
     def _failed(self, error: Exception) -> None:
         self._shown_once = True

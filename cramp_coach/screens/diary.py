@@ -272,10 +272,11 @@ class DiaryScreen(CoachScreen[None]):
         return bar
 
     # -- loading (off the event loop) --------------------------------------------------------------
-    def load(self) -> None:
+    def load(self, quiet: bool = False) -> None:
         """Read the diary in a thread and show it. The first time, the newest page is shown as soon
         as it is read (from the head the diary keeps beside it, when that is current), and the other
-        entries (for filters, counts, more rows) follow."""
+        entries (for filters, counts, more rows) follow. ``quiet`` (a look every few seconds, maybe
+        while another screen is in front): a failure is said on the status line, with no dialog."""
         first = not self._loaded
         page = max(FIRST_PAGE_ROWS, self.size.height)  # a screenful, no more: the rest come with the others
 
@@ -289,7 +290,7 @@ class DiaryScreen(CoachScreen[None]):
             signature, snapshot = diary.signature(), diary.snapshot()
             return signature, snapshot, (snapshot.newest(page), snapshot.entry_count()) if first else None
 
-        self.cc.diary_job(DiaryJob(run=read, done=self._read, write=False, what="the diary", failed=self._failed))
+        self.cc.diary_job(DiaryJob(run=read, done=self._read, write=False, what="the diary", failed=self._failed, quiet=quiet))
 
     def _read(self, loaded: tuple[tuple[int, ...] | None, DiarySnapshot | None, tuple[list[Cramp], int] | None]) -> None:
         signature, snapshot, first_page = loaded
@@ -358,7 +359,7 @@ class DiaryScreen(CoachScreen[None]):
         if self._loaded and self._morning_offer() != self._offered:  # noon came (or 05:00): say so
             self._show_status()
         if self._loaded and self._current_signature() != self._signature:
-            self.load()
+            self.load(quiet=True)
 
     # -- filters and the table ----------------------------------------------------------------------
     def _filter_values(self) -> tuple[dict, list[str]]:

@@ -323,3 +323,32 @@ async def test_a_note_with_a_line_break_stays_one_line_in_the_form_and_whole_in_
         app.screen.query_one("#form-intensity", Input).value = "7"
         edited = app.screen.collect()
         assert edited.note == "line1\nline2 [b]x[/b]" and edited.intensity == 7
+
+
+async def test_a_diary_spoiled_while_other_screens_look_at_it_brings_up_no_dialog_over_relief(hermetic_home, clock, monkeypatch):
+    """The diary and checklist look for changes every few seconds, also behind another screen: a
+    file that turns unreadable meanwhile is said on their own lines, never as a dialog over the
+    screen in front (relief, at 3 a.m.)."""
+    from cramp_coach.core.diary import Diary
+    from cramp_coach.core.models import cramp_from_dict
+    from cramp_coach.screens import checklist, diary
+    from cramp_coach.screens.relief import ReliefScreen
+
+    monkeypatch.setattr(checklist, "POLL_SECONDS", 0.2)
+    monkeypatch.setattr(diary, "POLL_SECONDS", 0.2)
+    Diary(hermetic_home).add_cramp(cramp_from_dict({"started_at": "2026-11-20T03:00:00+00:00", "muscle": "calf"}))
+    app = app_with_clock(hermetic_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for mode in ("diary", "checklist", "home"):
+            app.switch_mode(mode)
+            await settle(app, pilot)
+        await pilot.press("enter")  # a cramp: relief
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReliefScreen)
+        (hermetic_home / "diary.json").write_text('{"cramps": {')
+        await pilot.pause(1.0)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReliefScreen)
+        app.switch_mode("diary")
+        await settle(app, pilot)
+        assert "cannot be read" in text_of(app, "#diary-status")
