@@ -63,7 +63,8 @@ def heatmap(report: InsightsReport) -> Content:
     for weekday, row in zip(WEEKDAYS, report.heatmap, strict=True):
         cells = Content(" ").join(Content(" ") if cell is None else _cell(cell[1]) for cell in row)
         rows.append(Content.assemble(f"{weekday} ", cells))
-    legend = Content("  ").join(Content.assemble(_cell(kind), f" {name}") for kind, name in LEGEND)
+    keys = [Content.assemble(_cell(kind), f" {name}") for kind, name in LEGEND]
+    legend = Content("\n").join([Content("  ").join(keys[:3]), Content("  ").join(keys[3:])])  # never broken inside a name
     return Content.assemble(("The last 13 weeks", "bold"), "\n", joined(rows), "\n", legend)
 
 
