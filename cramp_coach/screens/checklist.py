@@ -183,6 +183,8 @@ class ChecklistScreen(CoachScreen[None]):
         if fit_to_size(self) != was_narrow:
             self._show_prompts()
         self.query_one("#tap-no-cramps").display = is_morning(self.cc.services.wall_clock())
+        if self._shown_once and self.night is not None and self.tonight is not None:
+            self._show_head()  # (the streak moves to a line of its own on a narrow screen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The "no cramps last night" key is offered in the morning only (at other times it says so)."""
@@ -241,10 +243,11 @@ class ChecklistScreen(CoachScreen[None]):
         assert self.night is not None and self.tonight is not None
         now = self.cc.services.wall_clock()
         done = sum(1 for item in self.items if item.id in self.ticked)
-        head = Content.assemble(
-            ("Bedtime checklist", "bold"),
-            f", {night_label(self.night, now)} · {done} of {len(self.items)} done · {self._streak_text}",
-        )
+        line = f", {night_label(self.night, now)} · {done} of {len(self.items)} done"
+        room = (self.query_one("#checklist-head", Static).content_region.width or self.size.width) - len("Bedtime checklist")
+        # The streak on a line of its own when the line is too short for it: never a "·" left at the end.
+        streak = f" · {self._streak_text}" if len(line) + 3 + len(self._streak_text) <= room else f"\n{self._streak_text}"
+        head = Content.assemble(("Bedtime checklist", "bold"), line + streak)
         if is_morning(now) and not self.last_night_recorded:
             head = Content.assemble(head, "\n", ("Morning:", "bold"), " no cramps last night? Press 0 to keep that.")
         self.query_one("#checklist-head", Static).update(head)
